@@ -1,0 +1,8 @@
+/* EndTxn Request (Version: 1) => transactional_id producer_id producer_epoch committed
+   EndTxn Response (Version: 1) => throttle_time_ms error_code
+   Version 0's wire format; version 1 only lets a broker answer before applying a quota throttle (KIP-219); this broker never throttles. */
+import { sameWireAs } from '../api.ts';
+import { endTxnV0 } from './end-txn-v0.ts';
+
+export { request, response } from './end-txn-v0.ts';
+export const endTxnV1 = sameWireAs(endTxnV0, 1);

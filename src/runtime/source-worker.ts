@@ -1,0 +1,295 @@
+import type { KafkaClient, ProduceRecord, ProduceResult, Producer } from '../kafka/client.ts';
+import type { Clock } from '../sdk/clock.ts';
+import { TributaryError, isRetriable } from '../sdk/errors.ts';
+import type { Logger } from '../sdk/logger.ts';
+import type { SourceRecord } from '../sdk/record.ts';
+import type { SourceTask } from '../sdk/source.ts';
+import type { DeadLetterReporter } from './dead-letter.ts';
+import type { RecordCodec } from './record-codec.ts';
+import { withRetry, type RetryPolicy } from './retry.ts';
+import { lastOffsets, type OffsetEntry, type SourceOffsetStore } from './source-offsets.ts';
+import type { TopicEnsurer } from './topic-ensurer.ts';
+import { compileTopicTemplate, type TopicResolver } from './topic-template.ts';
+
+/** The part of the transform chain the worker needs (see transform-chain.ts). */
+export interface RecordTransformer {
+  apply<R extends SourceRecord>(record: R): R | null | Promise<R | null>;
+}
+
+export interface SourceWorkerOptions {
+  pipeline: string;
+  task: SourceTask;
+  transforms: RecordTransformer;
+  codec: RecordCodec;
+  client: KafkaClient;
+  offsets: SourceOffsetStore;
+  deadLetters: DeadLetterReporter;
+  topics: TopicEnsurer;
+  /** Topic for records whose source leaves `topic` empty; may hold `${field}` placeholders. */
+  defaultTopic: string;
+  /**
+   * exactly-once: records and source positions go in one Kafka transaction per delivery, under a
+   * transactional id derived from pipeline + task, so a second copy of the task fences the first.
+   * at-least-once: records are acknowledged first, positions written after, so a crash between the
+   * two re-sends records on restart.
+   */
+  delivery: 'exactly-once' | 'at-least-once';
+  taskId: number;
+  /** A delivery is flushed once it holds this many serialized bytes (bounds memory to ~2x this). */
+  maxBatchBytes: number;
+  retry: RetryPolicy;
+  logger: Logger;
+  clock: Clock;
+  /** Sleep between polls that returned nothing, so an idle task cannot spin. */
+  idleBackoffMs?: number;
+}
+
+interface Delivery {
+  records: ProduceRecord[];
+  offsets: SourceRecord[];
+  bytes: number;
+}
+
+export interface SourceProgress {
+  polled: number;
+  produced: number;
+  deadLettered: number;
+  dropped: number;
+  exhausted: boolean;
+}
+
+/**
+ * Runs one SourceTask: poll -> transforms -> serialize -> produce, with source positions committed
+ * after (or, exactly-once, atomically with) the records.
+ *
+ * Pipelining: while one delivery is in flight the worker keeps polling and preparing the next one;
+ * it waits only when the next delivery is full (`maxBatchBytes`). Invariant: deliveries complete in
+ * poll order, and a poll batch is never split across deliveries, so positions only move forward and
+ * a source transaction returned in one poll is committed atomically.
+ */
+export class SourceWorker {
+  readonly progress: SourceProgress = { polled: 0, produced: 0, deadLettered: 0, dropped: 0, exhausted: false };
+  private producer: Producer | undefined;
+  private readonly defaultTopic: TopicResolver;
+  private readonly lastStarts = new Map<string, { topic: string; partition: number; offset: bigint }>();
+
+  constructor(private readonly o: SourceWorkerOptions) {
+    this.defaultTopic = compileTopicTemplate(o.defaultTopic);
+  }
+
+  get transactionalId(): string {
+    return `tributary-${this.o.pipeline}-source-${this.o.taskId}`;
+  }
+
+  /** Resolves when the source is exhausted or `signal` aborts, after everything polled is delivered. */
+  async run(signal: AbortSignal): Promise<SourceProgress> {
+    const { task, logger, clock } = this.o;
+    this.producer =
+      this.o.delivery === 'exactly-once'
+        ? this.o.client.producer({ transactionalId: this.transactionalId })
+        : this.o.client.producer({ idempotent: true });
+    await this.producer.connect();
+    // Invariant: positions are (re)read only after connect() fenced any older copy of this task and
+    // settled its open transaction. Read before, they can miss what that copy committed meanwhile,
+    // and this copy would produce those records again.
+    if (this.o.delivery === 'exactly-once') await this.o.offsets.load();
+    await task.start();
+    let inFlight: Promise<void> | undefined;
+    let inFlightDone = true;
+    let inFlightError: unknown;
+    let next: Delivery = { records: [], offsets: [], bytes: 0 };
+    const launch = (delivery: Delivery): void => {
+      inFlightDone = false;
+      inFlight = this.deliver(delivery).then(
+        () => {
+          inFlightDone = true;
+        },
+        (err: unknown) => {
+          inFlightDone = true;
+          inFlightError = err;
+        },
+      );
+    };
+    try {
+      while (!signal.aborted) {
+        if (inFlightError !== undefined) throw inFlightError;
+        let batch: SourceRecord[] | null;
+        try {
+          batch = await withRetry('polling the source', () => task.poll(signal), { policy: this.o.retry, clock, logger, signal });
+        } catch (err) {
+          if (signal.aborted) break;
+          throw err;
+        }
+        if (batch === null) {
+          this.progress.exhausted = true;
+          break;
+        }
+        if (batch.length === 0) {
+          if (next.offsets.length > 0 && inFlightDone) {
+            launch(next);
+            next = { records: [], offsets: [], bytes: 0 };
+          }
+          await clock.sleep(this.o.idleBackoffMs ?? 20, signal).catch(() => undefined);
+          continue;
+        }
+        this.progress.polled += batch.length;
+        await this.prepare(batch, next);
+        if (next.bytes >= this.o.maxBatchBytes && !inFlightDone) await inFlight;
+        if (inFlightDone) {
+          if (inFlightError !== undefined) throw inFlightError;
+          launch(next);
+          next = { records: [], offsets: [], bytes: 0 };
+        }
+      }
+      await inFlight;
+      if (inFlightError !== undefined) throw inFlightError;
+      if (next.offsets.length > 0) await this.deliver(next);
+      return this.progress;
+    } finally {
+      await inFlight;
+      await task.stop();
+      await this.producer.disconnect();
+      await this.o.deadLetters.close();
+    }
+  }
+
+  /**
+   * Where the last delivery's records start in each partition it wrote. Once a partition's
+   * (last stable) end offset is past that start, the delivery is readable there: for exactly-once
+   * this means the commit markers are written, which Kafka does after answering EndTxn.
+   */
+  lastDeliveryStarts(): Array<{ topic: string; partition: number; offset: bigint }> {
+    return [...this.lastStarts.values()];
+  }
+
+  private noteLastDelivery(results: Array<{ topic: string; partition: number; baseOffset: string }>): void {
+    // A delivery of positions only (every record filtered) leaves the previous starts in place.
+    if (results.length === 0) return;
+    this.lastStarts.clear();
+    for (const r of results) {
+      const key = `${r.topic}:${r.partition}`;
+      const offset = BigInt(r.baseOffset);
+      const seen = this.lastStarts.get(key);
+      if (seen === undefined || offset < seen.offset) this.lastStarts.set(key, { topic: r.topic, partition: r.partition, offset });
+    }
+  }
+
+  /** Transforms and serializes `batch` into `into`. Failed records go to dead letters; their positions still advance. */
+  private async prepare(batch: SourceRecord[], into: Delivery): Promise<void> {
+    for (const raw of batch) {
+      into.offsets.push(raw);
+      let input = raw;
+      let record: SourceRecord | null;
+      try {
+        if (!raw.topic) input = { ...raw, topic: this.defaultTopic(raw) };
+        record = await this.o.transforms.apply(input);
+      } catch (err) {
+        await this.deadLetter('source.transform', err, input);
+        continue;
+      }
+      if (record === null) {
+        this.progress.dropped++;
+        continue;
+      }
+      const ready = record;
+      try {
+        // A retriable failure (a schema registry outage) says nothing about the record: retry it,
+        // and if it outlasts the retry budget stop the pipeline rather than dead-letter good data.
+        const { retry, clock, logger } = this.o;
+        const encoded = await withRetry('serializing a record', () => this.o.codec.encode(ready), { policy: retry, clock, logger });
+        into.records.push(encoded);
+        into.bytes += recordBytes(encoded);
+      } catch (err) {
+        if (isRetriable(err)) throw err;
+        await this.deadLetter('source.serialize', err, record);
+      }
+    }
+  }
+
+  private async deadLetter(stage: 'source.transform' | 'source.serialize', err: unknown, record: SourceRecord): Promise<void> {
+    this.progress.deadLettered++;
+    await this.o.deadLetters.report({ stage, error: err, key: bestEffortBytes(record.key), value: bestEffortBytes(record.value), headers: record.headers });
+  }
+
+  private async deliver(d: Delivery): Promise<void> {
+    const producer = this.producer;
+    if (producer === undefined) throw new TributaryError('INTERNAL', 'delivering before the producer was created');
+    const entries: OffsetEntry[] = lastOffsets(d.offsets);
+    await this.o.topics.ensure(d.records.map((r) => r.topic));
+    const positionRecords = this.o.offsets.toRecords(entries);
+    const { retry, clock, logger } = this.o;
+    if (this.o.delivery === 'exactly-once') {
+      await withRetry(
+        'committing a source transaction',
+        async () => {
+          const tx = await producer.transaction();
+          try {
+            const results: ProduceResult[] = [];
+            for (const chunk of chunksOf(d.records, this.o.maxBatchBytes)) results.push(...(await tx.send(chunk)));
+            await tx.send(positionRecords);
+            await tx.commit();
+            this.noteLastDelivery(results);
+          } catch (err) {
+            await tx.abort().catch(() => undefined);
+            throw err;
+          }
+        },
+        { policy: retry, clock, logger },
+      );
+    } else {
+      const results: ProduceResult[] = [];
+      for (const chunk of chunksOf(d.records, this.o.maxBatchBytes)) results.push(...(await withRetry('producing records', () => producer.send(chunk), { policy: retry, clock, logger })));
+      this.noteLastDelivery(results);
+      await withRetry('writing source positions', () => producer.send(positionRecords), { policy: retry, clock, logger });
+    }
+    this.o.offsets.remember(entries);
+    this.progress.produced += d.records.length;
+    await this.o.task.commit?.(entries);
+  }
+}
+
+/**
+ * Splits a delivery into sends of at most `maxBytes` (estimated), so no produce request carries a
+ * record batch over the broker's message.max.bytes, however large one poll batch was. The sends of
+ * one delivery still share its transaction. A single record larger than `maxBytes` goes alone.
+ */
+export function chunksOf(records: ProduceRecord[], maxBytes: number): ProduceRecord[][] {
+  const chunks: ProduceRecord[][] = [];
+  let current: ProduceRecord[] = [];
+  let bytes = 0;
+  for (const r of records) {
+    const size = recordBytes(r);
+    if (current.length > 0 && bytes + size > maxBytes) {
+      chunks.push(current);
+      current = [];
+      bytes = 0;
+    }
+    current.push(r);
+    bytes += size;
+  }
+  if (current.length > 0) chunks.push(current);
+  return chunks;
+}
+
+function recordBytes(r: ProduceRecord): number {
+  return (r.key?.length ?? 0) + (r.value?.length ?? 0) + headerBytes(r) + 64;
+}
+
+/** Header keys and values count against Kafka's batch size limit like keys and values do. */
+function headerBytes(record: ProduceRecord): number {
+  let n = 0;
+  for (const h of record.headers ?? []) n += h.key.length + (h.value === null ? 0 : typeof h.value === 'string' ? Buffer.byteLength(h.value) : h.value.length);
+  return n;
+}
+
+/** Raw-ish bytes of a value that failed before serialization, for the dead letter's payload. */
+function bestEffortBytes(v: unknown): Buffer | null {
+  if (v === null || v === undefined) return null;
+  if (Buffer.isBuffer(v)) return v;
+  if (typeof v === 'string') return Buffer.from(v);
+  try {
+    return Buffer.from(JSON.stringify(v, (_k, x: unknown) => (typeof x === 'bigint' ? x.toString() : x)));
+  } catch {
+    return Buffer.from(String(v));
+  }
+}
