@@ -1,0 +1,34 @@
+import { mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+/** A temp folder for one test, removed by `cleanup()`. */
+export async function tempDir(prefix: string): Promise<{ path: string; cleanup(): Promise<void> }> {
+  const path = await mkdtemp(join(tmpdir(), `${prefix}-`));
+  return { path, cleanup: () => rm(path, { recursive: true, force: true }) };
+}
+
+export async function writePipeline(dir: string, name: string, yaml: string): Promise<string> {
+  const file = join(dir, `${name}.yaml`);
+  await writeFile(file, yaml);
+  return file;
+}
+
+export interface FileSinkLine {
+  topic: string;
+  partition: number;
+  offset: string;
+  key: unknown;
+  value: Record<string, unknown>;
+}
+
+/** Every line the file sink wrote under `dir`, parsed, with the partition taken from the line. */
+export async function readFileSinkOutput(dir: string): Promise<FileSinkLine[]> {
+  const lines: FileSinkLine[] = [];
+  for (const name of await readdir(dir).catch(() => [])) {
+    if (!name.endsWith('.jsonl')) continue;
+    const text = await readFile(join(dir, name), 'utf8');
+    for (const line of text.split('\n')) if (line.trim() !== '') lines.push(JSON.parse(line) as FileSinkLine);
+  }
+  return lines;
+}
