@@ -5,4 +5,9 @@ import { register } from 'tsx/esm/api';
 
 register();
 const { main } = await import('./main.ts');
-process.exitCode = await main(process.argv.slice(2));
+const code = await main(process.argv.slice(2));
+process.exitCode = code;
+// Every command has finished its work and its clean shutdown by now. Whatever a failed client left
+// behind (a reconnect timer, a half-open socket) must not keep a finished process alive, or a
+// supervisor never sees it stop: exit once the event loop has had a moment to drain by itself.
+setTimeout(() => process.exit(code), 2_000).unref();

@@ -86,5 +86,9 @@ function effectiveLevel(namespace: string, level: KafkajsLevel, message: string)
   // Bounded retries for idempotent producers are deliberate (see RetrySettings in kafkajs-adapter.ts);
   // warning about them on every producer start would only train people to ignore warnings.
   if (level === KafkajsLevel.WARN && namespace === 'Producer' && message.startsWith('Limiting retries for the idempotent producer')) return KafkajsLevel.DEBUG;
+  // Right after a commit, Apache Kafka answers the next transaction's first request with
+  // CONCURRENT_TRANSACTIONS until the markers are written (milliseconds), and kafkajs retries it.
+  // Routine for every back-to-back transaction: an ERROR line per transaction is noise.
+  if (level === KafkajsLevel.ERROR && namespace === 'Producer' && message.includes('another concurrent operation on the same transaction')) return KafkajsLevel.DEBUG;
   return level;
 }

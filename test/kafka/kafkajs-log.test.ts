@@ -46,13 +46,15 @@ describe('kafkajs log forwarding', () => {
     expect(lines[0]?.msg).toBe('auth failed for user with ***');
   });
 
-  it('demotes per-request error lines and the bounded-retries warning to debug', () => {
+  it('demotes per-request error lines, retried CONCURRENT_TRANSACTIONS and the bounded-retries warning to debug', () => {
     const lines: Line[] = [];
     emit(lines, [], 'Connection', logLevel.ERROR, 'Response CreateTopics(key: 19, version: 3)', { error: 'Topic with this name already exists' });
     emit(lines, [], 'Connection', logLevel.ERROR, 'Connection error: ECONNREFUSED');
     emit(lines, [], 'Producer', logLevel.WARN, 'Limiting retries for the idempotent producer may invalidate EoS guarantees');
     emit(lines, [], 'Producer', logLevel.WARN, 'something else');
-    expect(lines.map((l) => l.level)).toEqual(['debug', 'error', 'debug', 'warn']);
+    emit(lines, [], 'Producer', logLevel.ERROR, 'Failed to send messages: The producer attempted to update a transaction while another concurrent operation on the same transaction was ongoing');
+    emit(lines, [], 'Producer', logLevel.ERROR, 'Failed to send messages: Not authorized');
+    expect(lines.map((l) => l.level)).toEqual(['debug', 'error', 'debug', 'warn', 'debug', 'error']);
   });
 
   it('summarises buffers instead of dumping them', () => {

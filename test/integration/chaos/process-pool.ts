@@ -1,4 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import { appendFileSync, mkdirSync } from 'node:fs';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { killWithParent, processAlive } from '../../harness/child-process.ts';
 
@@ -28,6 +30,12 @@ interface Managed {
 const TAIL_LINES = 60;
 
 /**
+ * With TRIBUTARY_CHAOS_LOG_DIR set, every process's whole output is appended to `<dir>/<name>.log`
+ * (one file across restarts, each start marked), since the retained tail rarely shows how a failure began.
+ */
+const LOG_DIR = process.env.TRIBUTARY_CHAOS_LOG_DIR;
+
+/**
  * `tributary` CLI processes (one per role and worker) that a chaos driver kills and restarts. Each
  * child dies with the test process (killWithParent). Every exit is recorded with its cause, so the
  * test can tell a planned SIGKILL from a process that stopped on its own.
@@ -46,7 +54,13 @@ export class ProcessPool {
     m.pending = undefined;
     const child = spawn(process.execPath, [CLI, ...args], { stdio: ['ignore', 'pipe', 'pipe'], env: this.env });
     const unbind = killWithParent(child);
+    const logFile = LOG_DIR === undefined || LOG_DIR === '' ? undefined : join(LOG_DIR, `${name}.log`);
+    if (logFile !== undefined) {
+      mkdirSync(LOG_DIR as string, { recursive: true });
+      appendFileSync(logFile, `=== start ${m.starts} pid ${child.pid} at ${new Date().toISOString()}: ${args.join(' ')}\n`);
+    }
     const keep = (chunk: Buffer): void => {
+      if (logFile !== undefined) appendFileSync(logFile, chunk);
       for (const line of chunk.toString('utf8').split('\n')) if (line.trim() !== '') m.lines.push(line);
       if (m.lines.length > TAIL_LINES * 2) m.lines.splice(0, m.lines.length - TAIL_LINES);
     };

@@ -42,7 +42,8 @@ import { ProcessPool } from './process-pool.ts';
  *   TRIBUTARY_CHAOS_AIM_MS (how long a sink kill waits for its victim to be mid-transaction, 1500),
  *   TRIBUTARY_CHAOS_SEED (kill schedule and datagen seed; random, printed),
  *   TRIBUTARY_CHAOS_BROKER_ROWS (8000), TRIBUTARY_CHAOS_BROKER_KILLS (2),
- *   TRIBUTARY_CHAOS_RECOVERY_MS (120000), TRIBUTARY_CHAOS_VERBOSE=1 (a status line every 5 s).
+ *   TRIBUTARY_CHAOS_RECOVERY_MS (120000), TRIBUTARY_CHAOS_VERBOSE=1 (a status line every 5 s),
+ *   TRIBUTARY_CHAOS_LOG_DIR (each process's whole output in <dir>/<name>.log).
  */
 const ROWS = envInt('TRIBUTARY_CHAOS_ROWS', 20_000);
 const KILLS = envInt('TRIBUTARY_CHAOS_KILLS', 20);
