@@ -8,7 +8,7 @@ import type { Deserializer, Serializer } from '../sdk/serde.ts';
 import { PipelineSchemaRegistry } from '../serde/registry/pipeline-registry.ts';
 import { DeadLetterReporter } from './dead-letter.ts';
 import { RecordCodec } from './record-codec.ts';
-import type { RetryPolicy } from './retry.ts';
+import { withRetry, type RetryPolicy } from './retry.ts';
 import { SinkWorker } from './sink-worker.ts';
 import { SourceOffsetStore } from './source-offsets.ts';
 import { SourceWorker } from './source-worker.ts';
@@ -80,7 +80,8 @@ export class PipelineRunner {
     // Sinks subscribe before the source writes: their topics (per-table CDC topics, say) must exist
     // first, or the consumer would wait on a topic nobody has created yet.
     const known = [spec.topic.name, spec.errors.deadLetterTopic ?? '', ...spec.sinks.flatMap((s) => s.topics)];
-    await topics.ensure(known.filter((t) => t !== '' && !isTopicTemplate(t)));
+    // A broker still starting (or restarting) is waited for within errors.retry.timeout, not fatal.
+    await withRetry('creating topics', () => topics.ensure(known.filter((t) => t !== '' && !isTopicTemplate(t))), { policy: this.retryPolicy(), clock: this.o.clock, logger, signal });
     const progressTimer = this.reportProgress(internal.signal);
     try {
       const sinkSpecs = this.o.role === 'source' ? [] : this.selectedSinks();
@@ -162,8 +163,8 @@ export class PipelineRunner {
     const { spec, registry, client, clock } = this.o;
     const logger = this.o.logger.child({ source: spec.source.connector });
     const offsets = new SourceOffsetStore(client, spec.name, logger);
-    await offsets.ensureTopic();
-    await offsets.load();
+    // Positions are read by the worker once its producer has fenced older copies (SourceWorker.openProducer).
+    await withRetry('creating the offsets topic', () => offsets.ensureTopic(), { policy: this.retryPolicy(), clock, logger });
     const plugin = registry.get('source', spec.source.connector);
     const task = plugin.createTask({
       config: spec.source.config,

@@ -60,8 +60,17 @@ export class SinkWorker {
     await o.task.start();
     const session = o.sessionTimeoutMs === undefined ? {} : { sessionTimeoutMs: o.sessionTimeoutMs, heartbeatIntervalMs: Math.max(100, Math.floor(o.sessionTimeoutMs / 10)) };
     this.consumer = o.client.consumer({ groupId: o.group, readCommitted: true, fromBeginning: true, ...session });
-    await this.consumer.connect();
-    await this.consumer.subscribe(o.topics);
+    const consumer = this.consumer;
+    // A broker that is (re)starting is waited for within errors.retry.timeout; once running, the
+    // client rides out outages by itself (it restarts on retriable failures).
+    await withRetry(
+      'connecting the sink consumer',
+      async () => {
+        await consumer.connect();
+        await consumer.subscribe(o.topics);
+      },
+      { policy: o.retry, clock: o.clock, logger: o.logger },
+    );
     await this.consumer.run({
       eachBatch: (batch, ctx) => this.handleBatch(batch, ctx),
       onPartitionsAssigned: async (partitions) => {

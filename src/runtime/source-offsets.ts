@@ -14,6 +14,13 @@ export interface OffsetEntry {
 export const DEFAULT_OFFSETS_TOPIC = 'tributary-offsets';
 
 /**
+ * Header on every position record naming the delivery that wrote it. After a transaction whose
+ * outcome is unknown (the broker went away during EndTxn), the worker reads the positions back and
+ * asks whether the committed ones carry its delivery's marker: then it committed, else it did not.
+ */
+export const DELIVERY_HEADER = 'tributary.delivery';
+
+/**
  * Source positions kept in a compacted Kafka topic, keyed by `[pipeline, sourcePartition]` in
  * canonical JSON (sorted keys), so the latest value per key is the committed position.
  *
@@ -22,6 +29,8 @@ export const DEFAULT_OFFSETS_TOPIC = 'tributary-offsets';
  */
 export class SourceOffsetStore {
   private readonly offsets = new Map<string, SourceOffset>();
+  /** The delivery marker of the position record each key's value came from (absent for old records). */
+  private readonly markers = new Map<string, string>();
 
   constructor(
     private readonly client: KafkaClient,
@@ -59,7 +68,7 @@ export class SourceOffsetStore {
     const done = new Promise<void>((resolve, reject) => {
       void consumer.run({
         eachBatch: async (batch) => {
-          for (const m of batch.messages) this.apply(m.key, m.value);
+          for (const m of batch.messages) this.apply(m.key, m.value, m.headers);
           if (BigInt(batch.nextOffset) >= (ends.get(batch.partition) ?? 0n)) pending.delete(batch.partition);
           if (pending.size === 0) resolve();
         },
@@ -78,22 +87,40 @@ export class SourceOffsetStore {
     return this.offsets.get(this.keyOf(sourcePartition));
   }
 
-  /** The records that persist `entries`; written alone (at-least-once) or inside the batch's transaction. */
-  toRecords(entries: OffsetEntry[]): ProduceRecord[] {
+  /**
+   * The records that persist `entries`; written alone (at-least-once) or inside the batch's
+   * transaction. `marker` (unique per delivery) lets `committed()` recognise them after a restart.
+   */
+  toRecords(entries: OffsetEntry[], marker?: string): ProduceRecord[] {
     return entries.map((e) => ({
       topic: this.topic,
       partition: 0,
       key: Buffer.from(this.keyOf(e.sourcePartition)),
       value: Buffer.from(JSON.stringify(e.sourceOffset)),
+      ...(marker === undefined ? {} : { headers: [{ key: DELIVERY_HEADER, value: Buffer.from(marker) }] }),
     }));
   }
 
   /** Records the entries as committed in memory, after they are durable in Kafka. */
-  remember(entries: OffsetEntry[]): void {
-    for (const e of entries) this.offsets.set(this.keyOf(e.sourcePartition), e.sourceOffset);
+  remember(entries: OffsetEntry[], marker?: string): void {
+    for (const e of entries) {
+      const key = this.keyOf(e.sourcePartition);
+      this.offsets.set(key, e.sourceOffset);
+      if (marker === undefined) this.markers.delete(key);
+      else this.markers.set(key, marker);
+    }
   }
 
-  private apply(key: Buffer | null, value: Buffer | null): void {
+  /**
+   * Whether the positions last loaded for every entry were written by the delivery `marker`: after
+   * `load()`, true exactly when that delivery's transaction committed (positions of one delivery
+   * commit or abort together, and nothing else writes this pipeline's keys while the task runs).
+   */
+  committed(entries: OffsetEntry[], marker: string): boolean {
+    return entries.length > 0 && entries.every((e) => this.markers.get(this.keyOf(e.sourcePartition)) === marker);
+  }
+
+  private apply(key: Buffer | null, value: Buffer | null, headers: ReadonlyArray<{ key: string; value: Buffer | string | null }> = []): void {
     if (key === null) return;
     const text = key.toString('utf8');
     let parsed: unknown;
@@ -103,6 +130,9 @@ export class SourceOffsetStore {
       return;
     }
     if (!Array.isArray(parsed) || parsed[0] !== this.pipeline) return;
+    const marker = headers.find((h) => h.key === DELIVERY_HEADER)?.value;
+    if (marker === undefined || marker === null) this.markers.delete(text);
+    else this.markers.set(text, marker.toString());
     if (value === null) this.offsets.delete(text);
     else this.offsets.set(text, JSON.parse(value.toString('utf8')) as SourceOffset);
   }

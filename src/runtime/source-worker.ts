@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import type { KafkaClient, ProduceRecord, ProduceResult, Producer } from '../kafka/client.ts';
 import type { Clock } from '../sdk/clock.ts';
 import { TributaryError, isRetriable } from '../sdk/errors.ts';
@@ -72,6 +73,16 @@ export class SourceWorker {
   private producer: Producer | undefined;
   private readonly defaultTopic: TopicResolver;
   private readonly lastStarts = new Map<string, { topic: string; partition: number; offset: bigint }>();
+  /** Marks this worker's position records (see DELIVERY_HEADER): unique per worker, then per delivery. */
+  private readonly instance = randomUUID();
+  private deliveries = 0;
+  /**
+   * Set when a transaction failed: the producer may be stuck mid-commit, and the failed
+   * transaction may have committed after all. The next attempt first replaces the producer (which
+   * settles that transaction: completes a prepared commit, aborts the rest) and reads back what
+   * committed, so a retry never writes a committed delivery twice.
+   */
+  private producerSuspect = false;
 
   constructor(private readonly o: SourceWorkerOptions) {
     this.defaultTopic = compileTopicTemplate(o.defaultTopic);
@@ -84,15 +95,8 @@ export class SourceWorker {
   /** Resolves when the source is exhausted or `signal` aborts, after everything polled is delivered. */
   async run(signal: AbortSignal): Promise<SourceProgress> {
     const { task, logger, clock } = this.o;
-    this.producer =
-      this.o.delivery === 'exactly-once'
-        ? this.o.client.producer({ transactionalId: this.transactionalId })
-        : this.o.client.producer({ idempotent: true });
-    await this.producer.connect();
-    // Invariant: positions are (re)read only after connect() fenced any older copy of this task and
-    // settled its open transaction. Read before, they can miss what that copy committed meanwhile,
-    // and this copy would produce those records again.
-    if (this.o.delivery === 'exactly-once') await this.o.offsets.load();
+    // A broker that is restarting when the task starts is waited for, like one that goes away later.
+    await withRetry('connecting the source producer', () => this.openProducer(), { policy: this.o.retry, clock, logger, signal });
     await task.start();
     let inFlight: Promise<void> | undefined;
     let inFlightDone = true;
@@ -148,9 +152,33 @@ export class SourceWorker {
     } finally {
       await inFlight;
       await task.stop();
-      await this.producer.disconnect();
+      await this.producer?.disconnect();
       await this.o.deadLetters.close();
     }
+  }
+
+  /**
+   * (Re)creates and connects the producer. Exactly-once: connect() fences any older copy of this
+   * task and settles its open transaction, and only then are positions (re)read. Invariant: read
+   * before, they can miss what that copy committed meanwhile, and this copy would produce those
+   * records again.
+   */
+  private async openProducer(): Promise<void> {
+    const old = this.producer;
+    this.producer = undefined;
+    await old?.disconnect().catch(() => undefined);
+    const producer =
+      this.o.delivery === 'exactly-once'
+        ? this.o.client.producer({ transactionalId: this.transactionalId })
+        : this.o.client.producer({ idempotent: true });
+    try {
+      await producer.connect();
+      await this.o.offsets.load();
+    } catch (err) {
+      await producer.disconnect().catch(() => undefined);
+      throw err;
+    }
+    this.producer = producer;
   }
 
   /**
@@ -212,39 +240,60 @@ export class SourceWorker {
   }
 
   private async deliver(d: Delivery): Promise<void> {
-    const producer = this.producer;
-    if (producer === undefined) throw new TributaryError('INTERNAL', 'delivering before the producer was created');
+    if (this.producer === undefined) throw new TributaryError('INTERNAL', 'delivering before the producer was created');
     const entries: OffsetEntry[] = lastOffsets(d.offsets);
-    await this.o.topics.ensure(d.records.map((r) => r.topic));
-    const positionRecords = this.o.offsets.toRecords(entries);
     const { retry, clock, logger } = this.o;
+    await withRetry('creating topics', () => this.o.topics.ensure(d.records.map((r) => r.topic)), { policy: retry, clock, logger });
     if (this.o.delivery === 'exactly-once') {
-      await withRetry(
-        'committing a source transaction',
-        async () => {
-          const tx = await producer.transaction();
-          try {
-            const results: ProduceResult[] = [];
-            for (const chunk of chunksOf(d.records, this.o.maxBatchBytes)) results.push(...(await tx.send(chunk)));
-            await tx.send(positionRecords);
-            await tx.commit();
-            this.noteLastDelivery(results);
-          } catch (err) {
-            await tx.abort().catch(() => undefined);
-            throw err;
-          }
-        },
-        { policy: retry, clock, logger },
-      );
+      const marker = `${this.instance}:${++this.deliveries}`;
+      const positionRecords = this.o.offsets.toRecords(entries, marker);
+      await withRetry('committing a source transaction', () => this.transact(d, entries, positionRecords, marker), { policy: retry, clock, logger });
+      this.o.offsets.remember(entries, marker);
     } else {
+      const producer = this.producer;
+      const positionRecords = this.o.offsets.toRecords(entries);
       const results: ProduceResult[] = [];
       for (const chunk of chunksOf(d.records, this.o.maxBatchBytes)) results.push(...(await withRetry('producing records', () => producer.send(chunk), { policy: retry, clock, logger })));
       this.noteLastDelivery(results);
       await withRetry('writing source positions', () => producer.send(positionRecords), { policy: retry, clock, logger });
+      this.o.offsets.remember(entries);
     }
-    this.o.offsets.remember(entries);
     this.progress.produced += d.records.length;
     await this.o.task.commit?.(entries);
+  }
+
+  /**
+   * One attempt at delivering `d` in a transaction. Invariant: a delivery is written at most once.
+   * After a failed attempt its outcome is unknown (a commit can succeed on the broker and still fail
+   * here), so the next attempt replaces the producer, re-reads the committed positions, and sends
+   * only if they do not carry this delivery's marker.
+   */
+  private async transact(d: Delivery, entries: OffsetEntry[], positionRecords: ProduceRecord[], marker: string): Promise<void> {
+    if (this.producerSuspect) {
+      await this.openProducer();
+      this.producerSuspect = false;
+      if (this.o.offsets.committed(entries, marker)) {
+        this.o.logger.info({ delivery: marker, records: d.records.length }, 'the failed transaction had committed; not sending it again');
+        return;
+      }
+    }
+    const producer = this.producer;
+    if (producer === undefined) throw new TributaryError('INTERNAL', 'delivering before the producer was created');
+    const tx = await producer.transaction().catch((err: unknown) => {
+      this.producerSuspect = true;
+      throw err;
+    });
+    try {
+      const results: ProduceResult[] = [];
+      for (const chunk of chunksOf(d.records, this.o.maxBatchBytes)) results.push(...(await tx.send(chunk)));
+      await tx.send(positionRecords);
+      await tx.commit();
+      this.noteLastDelivery(results);
+    } catch (err) {
+      this.producerSuspect = true;
+      await tx.abort().catch(() => undefined);
+      throw err;
+    }
   }
 }
 

@@ -1,4 +1,6 @@
+import { execFile } from 'node:child_process';
 import { writeFile } from 'node:fs/promises';
+import { promisify } from 'node:util';
 import { join } from 'node:path';
 import { createKafkaClient } from '../../../src/kafka/index.ts';
 import { silentLogger } from '../../../src/sdk/index.ts';
@@ -166,6 +168,33 @@ export async function recover(pool: ProcessPool, p: ChaosPipeline, db: PostgresD
     await waitForRows(db, p.rows, Math.max(0, deadline - Date.now()), onPoll);
   } catch (err) {
     throw new Error(`${(err as Error).message}\n${SINKS.map((s) => `--- ${s}\n${pool.output(s).slice(-3000)}`).join('\n')}`);
+  }
+}
+
+/**
+ * For a failure message: the topic as librdkafka (kcat, read_committed) sees it, a client
+ * independent of the one the pipeline uses, with every id stored at more than one offset. Tells a
+ * source that wrote a record twice apart from a sink that applied one twice.
+ */
+export async function describeTopicDuplicates(brokers: string[], topic: string): Promise<string> {
+  try {
+    const { stdout } = await promisify(execFile)(
+      'kcat',
+      ['-C', '-b', brokers.join(','), '-t', topic, '-X', 'isolation.level=read_committed', '-e', '-q', '-f', '%p:%o %k\n'],
+      { maxBuffer: 64 * 1024 * 1024, timeout: 60_000 },
+    );
+    const where = new Map<string, string[]>();
+    for (const line of stdout.split('\n')) {
+      const [at, id] = line.split(' ');
+      if (at === undefined || id === undefined || at === '') continue;
+      where.set(id, [...(where.get(id) ?? []), at]);
+    }
+    const twice = [...where].filter(([, at]) => at.length > 1);
+    const records = [...where.values()].reduce((n, at) => n + at.length, 0);
+    return `topic ${topic} (kcat, read_committed): ${records} records, ${where.size} ids, ${twice.length} ids at more than one offset` +
+      (twice.length > 0 ? `: ${twice.slice(0, 10).map(([id, at]) => `${id}@${at.join('+')}`).join(' ')}` : '');
+  } catch (err) {
+    return `topic ${topic}: kcat could not read it (${(err as Error).message.split('\n')[0]})`;
   }
 }
 

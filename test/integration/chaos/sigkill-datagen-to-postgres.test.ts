@@ -10,6 +10,7 @@ import {
   argsFor,
   assertNoOwnExits,
   createOrdersTable,
+  describeTopicDuplicates,
   envInt,
   awaitTransaction,
   recover,
@@ -169,7 +170,12 @@ describe('SIGKILL chaos: datagen -> Kafka -> 3 PostgreSQL sink processes, exactl
         await sleep(Math.round(INTERVAL_MS * (1 + random())));
         await kafka.restart?.();
       }
-      await recover(pool, p, db, RECOVERY_MS, supervise);
+      try {
+        await recover(pool, p, db, RECOVERY_MS, supervise);
+      } catch (err) {
+        // Which side doubled a record: the topic (source) or the table (sink)?
+        throw new Error(`${(err as Error).message}\n${await describeTopicDuplicates(kafka.brokers, p.topic)}`);
+      }
       const slowStops = await stopSinks(pool);
       const restarted = supervise();
       const verdict = await verify(db, p, kafka.brokers);
