@@ -26,6 +26,9 @@ const UNREACHABLE_NAMES = new Set([
   'KafkaJSConnectionClosedError',
   'KafkaJSNoBrokerAvailableError',
   'KafkaJSBrokerNotFound',
+  // kafkajs flags it non-retriable once its own short budget is spent, but while a broker restarts
+  // "no coordinator" is exactly what an outage looks like, and the runtime's longer loop rides it out.
+  'KafkaJSGroupCoordinatorNotFound',
 ]);
 
 /** INVALID_PRODUCER_EPOCH (47) is what older protocol versions answer; PRODUCER_FENCED (90) newer ones. */

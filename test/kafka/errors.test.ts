@@ -1,4 +1,4 @@
-import { KafkaJSConnectionError, KafkaJSNonRetriableError, KafkaJSNumberOfRetriesExceeded, KafkaJSProtocolError } from 'kafkajs';
+import { KafkaJSConnectionError, KafkaJSGroupCoordinatorNotFound, KafkaJSNonRetriableError, KafkaJSNumberOfRetriesExceeded, KafkaJSProtocolError } from 'kafkajs';
 import { describe, expect, it } from 'vitest';
 import { kafkaError } from '../../src/kafka/errors.ts';
 import { TributaryError } from '../../src/sdk/errors.ts';
@@ -27,6 +27,12 @@ describe('kafkaError', () => {
       expect(mapped.message).toMatch(/^connecting producer: /);
       expect(mapped.cause).toBe(err);
     }
+  });
+
+  it('maps a coordinator not found (a broker restarting) to KAFKA_UNAVAILABLE, retriable', () => {
+    const mapped = kafkaError(new KafkaJSGroupCoordinatorNotFound('Failed to find group coordinator'), 'producing in transaction');
+    expect(mapped.code).toBe('KAFKA_UNAVAILABLE');
+    expect(mapped.retriable).toBe(true);
   });
 
   it('maps a fenced producer to KAFKA_FENCED, never retriable', () => {
