@@ -30,8 +30,9 @@ describe('kafkaError', () => {
   });
 
   it('maps a coordinator not found (a broker restarting) to KAFKA_UNAVAILABLE, retriable', () => {
-    // kafkajs's typings declare no constructor arguments; it is thrown as "Failed to find group coordinator".
-    const err = new KafkaJSGroupCoordinatorNotFound();
+    // kafkajs's typings declare no constructor arguments, but the class needs its message.
+    const CoordinatorNotFound = KafkaJSGroupCoordinatorNotFound as unknown as new (message: string) => Error & { retriable: boolean };
+    const err = new CoordinatorNotFound('Failed to find group coordinator');
     expect(err.retriable).toBe(false);
     const mapped = kafkaError(err, 'producing in transaction');
     expect(mapped.code).toBe('KAFKA_UNAVAILABLE');
