@@ -1,4 +1,4 @@
-import type { Schema, SchemaField, SourceRecord } from '../../../src/sdk/index.ts';
+import { stringifyJson, type RecordHeader, type Schema, type SchemaField, type SourceRecord } from '../../../src/sdk/index.ts';
 import type { CellValue } from '../binlog/cell-decoder.ts';
 import { ColumnType } from '../binlog/column-type.ts';
 import type { ResolvedColumn, ResolvedTable } from '../schema/resolved-table.ts';
@@ -25,6 +25,10 @@ export interface DebeziumOptions {
 }
 
 const DECIMAL = 'org.apache.kafka.connect.data.Decimal';
+
+/** Debezium's headers linking the two events of a primary-key update (the key as JSON text here). */
+export const NEW_KEY_HEADER = '__debezium.newkey';
+export const OLD_KEY_HEADER = '__debezium.oldkey';
 
 const SOURCE_SCHEMA: Schema = {
   type: 'struct',
@@ -146,18 +150,36 @@ export class DebeziumFormatter implements ChangeFormatter {
     };
     const after = image(c.after);
     const before = image(c.before);
-    const keySource = c.op === 'delete' ? before : after;
-    const key = s.key === undefined || keySource === null ? null : Object.fromEntries(t.primaryKey.map((i) => [(t.columns[i] as ResolvedColumn).name, keySource[(t.columns[i] as ResolvedColumn).name]]));
-    const op = c.op === 'insert' ? 'c' : c.op === 'update' ? 'u' : c.op === 'delete' ? 'd' : 'r';
-    const value = { before, after, source: this.source(c, t.database, t.table, c.snapshot ?? 'false'), op, ts_ms: now, transaction: null };
+    const keyOf = (row: Record<string, unknown> | null): Record<string, unknown> | null =>
+      s.key === undefined || row === null ? null : Object.fromEntries(t.primaryKey.map((i) => [(t.columns[i] as ResolvedColumn).name, row[(t.columns[i] as ResolvedColumn).name]]));
     const topic = this.topics.topicFor(t.database, t.table);
     const base = recordBase(c, this.sourcePartition);
-    const keyPart = s.key === undefined ? { key: null } : { key, keySchema: s.key };
-    const records: SourceRecord[] = [{ topic, ...keyPart, value, valueSchema: s.value, ...base }];
-    if (c.op === 'delete' && this.o.tombstonesOnDelete && key !== null) {
-      records.push({ topic, ...keyPart, value: null, ...base });
+    const record = (op: string, key: Record<string, unknown> | null, b: Record<string, unknown> | null, a: Record<string, unknown> | null, headers: RecordHeader[] = []): SourceRecord => ({
+      topic,
+      ...(s.key === undefined ? { key: null } : { key, keySchema: s.key }),
+      value: { before: b, after: a, source: this.source(c, t.database, t.table, c.snapshot ?? 'false'), op, ts_ms: now, transaction: null },
+      valueSchema: s.value,
+      ...base,
+      headers: [...base.headers, ...headers],
+    });
+    const deleted = (key: Record<string, unknown> | null, b: Record<string, unknown> | null, headers: RecordHeader[] = []): SourceRecord[] => {
+      const out = [record('d', key, b, null, headers)];
+      if (this.o.tombstonesOnDelete && key !== null) out.push({ topic, key, keySchema: s.key, value: null, ...base, headers: [...base.headers, ...headers] });
+      return out;
+    };
+    if (c.op === 'delete') return deleted(keyOf(before), before);
+    if (c.op === 'update') {
+      const oldKey = keyOf(before);
+      const newKey = keyOf(after);
+      // An update of the primary key is, as in Debezium, a delete under the old key (with its
+      // tombstone) and a create under the new one, linked by the __debezium.newkey/oldkey headers:
+      // a record keyed by the new key alone would leave the old row in every keyed consumer.
+      if (oldKey !== null && newKey !== null && stringifyJson(oldKey) !== stringifyJson(newKey)) {
+        return [...deleted(oldKey, before, [{ key: NEW_KEY_HEADER, value: stringifyJson(newKey) }]), record('c', newKey, null, after, [{ key: OLD_KEY_HEADER, value: stringifyJson(oldKey) }])];
+      }
     }
-    return records;
+    const op = c.op === 'insert' ? 'c' : c.op === 'update' ? 'u' : 'r';
+    return [record(op, keyOf(after), before, after)];
   }
 
   private ddl(c: DdlChange, now: number): SourceRecord {

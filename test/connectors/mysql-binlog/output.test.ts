@@ -8,7 +8,7 @@ import { TopicRouter } from '../../../connectors/mysql-binlog/output/topic-route
 import { columnFromCatalog } from '../../../connectors/mysql-binlog/schema/information-schema.ts';
 import { resolveFromCatalog } from '../../../connectors/mysql-binlog/snapshot/catalog-table.ts';
 import type { RowChange } from '../../../connectors/mysql-binlog/stream/change.ts';
-import { headerValue, type ConfigSchema } from '../../../src/sdk/index.ts';
+import { headerValue, type ConfigSchema, type SourceRecord } from '../../../src/sdk/index.ts';
 
 const table = resolveFromCatalog(
   {
@@ -100,6 +100,24 @@ describe('Debezium envelope', () => {
     expect(tombstone?.value).toBeNull();
     expect(tombstone?.key).toEqual({ id: '7' });
     expect(tombstone?.sourceOffset).toEqual(envelope?.sourceOffset);
+  });
+
+  it('an update of the primary key is a delete (and tombstone) under the old key, then a create under the new one', () => {
+    const records = f.format(change('update', [7n, '1.00', 'a', Buffer.from([0, 1])], [8n, '2.00', 'a', Buffer.from([0, 1])]), 5);
+    expect(records.map((r) => [r.key, (r.value as { op: string } | null)?.op ?? null])).toEqual([
+      [{ id: '7' }, 'd'],
+      [{ id: '7' }, null],
+      [{ id: '8' }, 'c'],
+    ]);
+    const [deleted, , created] = records as [SourceRecord, SourceRecord, SourceRecord];
+    expect(deleted.value).toMatchObject({ before: { id: '7', amount: '1.00' }, after: null });
+    expect(created.value).toMatchObject({ before: null, after: { id: '8', amount: '2.00' } });
+    expect(headerValue(deleted, '__debezium.newkey')).toBe('{"id":"8"}');
+    expect(headerValue(created, '__debezium.oldkey')).toBe('{"id":"7"}');
+    expect(created.sourceOffset).toEqual(deleted.sourceOffset);
+    // An update that keeps the key stays one op u record.
+    const same = f.format(change('update', [7n, '1.00', 'a', Buffer.from([0, 1])], [7n, '3.00', 'a', Buffer.from([0, 1])]), 5);
+    expect(same.map((r) => [r.key, (r.value as { op: string }).op])).toEqual([[{ id: '7' }, 'u']]);
   });
 
   it('a snapshot read is op r with source.snapshot true/last', () => {
