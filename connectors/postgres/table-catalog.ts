@@ -26,7 +26,16 @@ export interface NewColumn {
 
 const COLUMNS_SQL = `
 SELECT a.attname AS name,
-       format_type(a.atttypid, NULL) AS cast_type,
+       -- Without its modifier, character means character(1) and bit means bit(1), and an explicit
+       -- cast to those truncates silently; their unbounded forms let the column's own length check
+       -- (on assignment) refuse a value that does not fit.
+       CASE a.atttypid
+         WHEN 'pg_catalog.bpchar'::regtype THEN 'bpchar'
+         WHEN 'pg_catalog._bpchar'::regtype THEN 'bpchar[]'
+         WHEN 'pg_catalog.bit'::regtype THEN 'bit varying'
+         WHEN 'pg_catalog._bit'::regtype THEN 'bit varying[]'
+         ELSE format_type(a.atttypid, NULL)
+       END AS cast_type,
        format_type(CASE WHEN t.typtype = 'd' THEN t.typbasetype ELSE a.atttypid END, NULL) AS base_type,
        coalesce(bt.typcategory, t.typcategory) AS category,
        format_type(et.oid, NULL) AS element_type,

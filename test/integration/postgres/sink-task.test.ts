@@ -132,17 +132,19 @@ describe.each(['unnest', 'copy'] as WriteMethod[])('postgres sink task (writeMet
   it('refuses a batch the table rejects as SINK_RECORD_REJECTED, leaving neither its rows nor its position', async () => {
     const topic = `strict.${writeMethod}`;
     const table = `strict_${writeMethod}`;
-    await db.query(`CREATE TABLE "${table}" (id bigint PRIMARY KEY, qty integer CHECK (qty > 0), code varchar(3))`);
+    await db.query(`CREATE TABLE "${table}" (id bigint PRIMARY KEY, qty integer CHECK (qty > 0), code varchar(3), ch char(2), flags bit(4))`);
     const task = sinkTask(db.url, { writeMethod, mode: 'insert' });
     await task.start();
     await task.open([{ topic, partition: 0 }]);
-    const ok = batch(topic, 0, 0, [{ value: { id: 1, qty: 1, code: 'abc' } }]);
+    const ok = batch(topic, 0, 0, [{ value: { id: 1, qty: 1, code: 'abc', ch: 'ab', flags: '1010' } }]);
     await task.put(ok.records, ok.position);
     const cases: Array<{ value: unknown; sqlState: string }> = [
       { value: { id: 1, qty: 5 }, sqlState: '23505' }, // insert mode: the key exists
       { value: { id: 2, qty: 0 }, sqlState: '23514' }, // check constraint
       { value: { id: 3, qty: 'many' }, sqlState: '22P02' }, // not an integer
       { value: { id: 4, qty: 1, code: 'toolong' }, sqlState: '22001' }, // varchar(3): refused, never truncated
+      { value: { id: 5, qty: 1, ch: 'abc' }, sqlState: '22001' }, // char(2): refused, never truncated
+      { value: { id: 6, qty: 1, flags: '10101' }, sqlState: '22026' }, // bit(4): refused, never truncated
       { value: { id: null, qty: 1 }, sqlState: '23502' }, // null key
     ];
     for (const [i, c] of cases.entries()) {
@@ -153,7 +155,7 @@ describe.each(['unnest', 'copy'] as WriteMethod[])('postgres sink task (writeMet
       expect((err as TributaryError).details.sqlState).toBe(c.sqlState);
     }
     await task.stop();
-    expect(await db.query(`SELECT id, qty, code FROM "${table}"`)).toEqual([{ id: '1', qty: 1, code: 'abc' }]);
+    expect(await db.query(`SELECT id, qty, code, ch, flags::text FROM "${table}"`)).toEqual([{ id: '1', qty: 1, code: 'abc', ch: 'ab', flags: '1010' }]);
     expect(await positions()).toContainEqual({ topic, partition: 0, next_offset: '1' });
   });
 
