@@ -23,6 +23,25 @@ const DEBEZIUM_TIME = 'io.debezium.time.Time';
 const DEBEZIUM_MICRO_TIME = 'io.debezium.time.MicroTime';
 const DEBEZIUM_NANO_TIME = 'io.debezium.time.NanoTime';
 const DEBEZIUM_ZONED_TIME = 'io.debezium.time.ZonedTime';
+const DEBEZIUM_BITS = 'io.debezium.data.Bits';
+
+/** Connect Decimal's precision parameter (Debezium and Confluent's AvroData write it). */
+const DECIMAL_PRECISION = 'connect.decimal.precision';
+/** PostgreSQL's limits for numeric(p,s) and bit(n). */
+const NUMERIC_MAX_PRECISION = 1000;
+const BIT_MAX_LENGTH = 83_886_080;
+
+/** Debezium's time types, whose values are durations when the source is MySQL (TIME is -838:59:59 to 838:59:59). */
+const DEBEZIUM_TIMES = new Set([DEBEZIUM_TIME, DEBEZIUM_MICRO_TIME, DEBEZIUM_NANO_TIME]);
+
+/** What the record says about the meaning of its schemas, beyond the schemas themselves. */
+export interface TypeContext {
+  /**
+   * Debezium Time/MicroTime/NanoTime hold a MySQL TIME: a signed duration up to 838:59:59.999999,
+   * which only `interval` holds (a `time` is a time of day, 00:00 to 24:00).
+   */
+  timeIsDuration?: boolean;
+}
 
 /** Logical types (Connect's and Debezium's) whose column type differs from their physical type's. */
 const LOGICAL_TYPES: Record<string, string> = {
@@ -60,8 +79,29 @@ const PHYSICAL_TYPES: Record<Schema['type'], string> = {
   struct: 'jsonb',
 };
 
-export function pgTypeForSchema(schema: Schema): string {
-  return (schema.name !== undefined ? LOGICAL_TYPES[schema.name] : undefined) ?? PHYSICAL_TYPES[schema.type] ?? 'text';
+export function pgTypeForSchema(schema: Schema, context: TypeContext = {}): string {
+  switch (schema.name) {
+    case CONNECT_DECIMAL: {
+      // numeric(p,s) when the schema states both, so the column keeps the source's declared type.
+      const precision = smallInteger(schema.parameters?.[DECIMAL_PRECISION], NUMERIC_MAX_PRECISION);
+      const scale = smallInteger(schema.parameters?.scale, NUMERIC_MAX_PRECISION);
+      return precision !== undefined && precision >= 1 && scale !== undefined && scale <= precision ? `numeric(${precision},${scale})` : 'numeric';
+    }
+    case DEBEZIUM_BITS: {
+      const length = smallInteger(schema.parameters?.length, BIT_MAX_LENGTH);
+      return schema.type === 'bytes' ? (length !== undefined && length >= 1 ? `bit(${length})` : 'bit varying') : (PHYSICAL_TYPES[schema.type] ?? 'text');
+    }
+    default:
+      if (context.timeIsDuration === true && schema.name !== undefined && DEBEZIUM_TIMES.has(schema.name)) return 'interval';
+      return (schema.name !== undefined ? LOGICAL_TYPES[schema.name] : undefined) ?? PHYSICAL_TYPES[schema.type] ?? 'text';
+  }
+}
+
+/** A schema parameter that is a plain decimal integer from 0 to `max` (it is written into DDL), else undefined. */
+function smallInteger(text: string | undefined, max: number): number | undefined {
+  if (text === undefined || !/^\d{1,10}$/.test(text)) return undefined;
+  const n = Number(text);
+  return n <= max ? n : undefined;
 }
 
 const INT64_MIN = -(2n ** 63n);
@@ -95,6 +135,7 @@ export function pgTypeForValue(value: unknown): string | undefined {
  */
 export function normalizeBySchema(value: unknown, schema: Schema): unknown {
   if (value === null || value === undefined || schema.name === undefined) return value;
+  if (schema.name === DEBEZIUM_BITS && value instanceof Uint8Array) return bitString(value, smallInteger(schema.parameters?.length, BIT_MAX_LENGTH));
   if (typeof value !== 'number' && typeof value !== 'bigint') return value;
   switch (schema.name) {
     case DEBEZIUM_DATE:
@@ -108,13 +149,16 @@ export function normalizeBySchema(value: unknown, schema: Schema): unknown {
       return isoDateTime(BigInt(value));
     case DEBEZIUM_NANO_TIMESTAMP:
       return isoDateTime(floorDiv(BigInt(value), 1000n));
-    case DEBEZIUM_TIME:
     case CONNECT_TIME:
       return isoDateTime(BigInt(value) * 1000n).slice(11);
+    // Debezium's times may be negative or past 24 hours (MySQL TIME): written as a duration, which an
+    // interval column takes as it is and a time column refuses when out of its range, never wrapped.
+    case DEBEZIUM_TIME:
+      return durationText(BigInt(value) * 1000n);
     case DEBEZIUM_MICRO_TIME:
-      return isoDateTime(BigInt(value)).slice(11);
+      return durationText(BigInt(value));
     case DEBEZIUM_NANO_TIME:
-      return isoDateTime(floorDiv(BigInt(value), 1000n)).slice(11);
+      return durationText(BigInt(value) / 1000n);
     default:
       return value;
   }
@@ -126,6 +170,29 @@ export function isoDateTime(micros: bigint): string {
   const rest = micros - ms * 1000n;
   const iso = new Date(Number(ms)).toISOString();
   return `${iso.slice(0, -1)}${rest.toString().padStart(3, '0')}`;
+}
+
+/** `[-]HH:MM:SS.ffffff` for a signed number of microseconds; hours are not folded into days. */
+export function durationText(micros: bigint): string {
+  const negative = micros < 0n;
+  const abs = negative ? -micros : micros;
+  const seconds = abs / 1_000_000n;
+  const two = (n: bigint): string => n.toString().padStart(2, '0');
+  return `${negative ? '-' : ''}${two(seconds / 3600n)}:${two((seconds / 60n) % 60n)}:${two(seconds % 60n)}.${(abs % 1_000_000n).toString().padStart(6, '0')}`;
+}
+
+/**
+ * Debezium's Bits (bytes little-endian, java.util.BitSet order) as the bit string PostgreSQL reads
+ * for bit(n): most significant bit first, `length` digits (the bytes' own width when unknown).
+ */
+export function bitString(bytes: Uint8Array, length: number | undefined): string {
+  let digits = '';
+  for (let i = bytes.length - 1; i >= 0; i--) digits += (bytes[i] ?? 0).toString(2).padStart(8, '0');
+  if (length === undefined) return digits;
+  if (digits.length < length) return digits.padStart(length, '0');
+  // Bits beyond the declared length must be zero; a set one is left in, so PostgreSQL refuses the value.
+  const extra = digits.slice(0, digits.length - length);
+  return extra.includes('1') ? digits : digits.slice(digits.length - length);
 }
 
 function floorDiv(a: bigint, b: bigint): bigint {

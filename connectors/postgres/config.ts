@@ -7,6 +7,9 @@ export const INPUT_FORMATS = ['auto', 'plain', 'debezium', 'canal'] as const;
 export type InputFormat = (typeof INPUT_FORMATS)[number];
 
 export const WRITE_METHODS = ['copy', 'unnest'] as const;
+
+export const NUL_IN_TEXT = ['refuse', 'strip'] as const;
+export type NulInText = (typeof NUL_IN_TEXT)[number];
 export type WriteMethod = (typeof WRITE_METHODS)[number];
 
 /** The `config` of a postgres sink, as the runtime hands it over (validated, defaults applied). */
@@ -30,6 +33,8 @@ export interface PostgresSinkConfig {
   deletes: boolean;
   /** What a record with a null value (a tombstone) does: nothing, or delete the row with its key. */
   tombstones: 'ignore' | 'delete';
+  /** A string value holding U+0000, which PostgreSQL text cannot store: refuse the record, or drop the character. */
+  nulInText: NulInText;
   autoCreate: boolean;
   autoEvolve: boolean;
   writeMethod: WriteMethod;
@@ -57,6 +62,7 @@ export const POSTGRES_SINK_DEFAULTS = {
   primaryKey: [],
   deletes: true,
   tombstones: 'ignore',
+  nulInText: 'refuse',
   autoCreate: true,
   autoEvolve: true,
   writeMethod: 'unnest',
@@ -124,6 +130,12 @@ export const postgresSinkConfigSchema: ConfigSchema = {
       description: 'A record whose value is null: `ignore` it (Debezium follows each delete with one), or `delete` the row whose primary key is the record key.',
       default: POSTGRES_SINK_DEFAULTS.tombstones,
     },
+    nulInText: {
+      type: 'string',
+      enum: [...NUL_IN_TEXT],
+      description: 'A string value containing the NUL character (U+0000; MySQL text may hold it, PostgreSQL text cannot): `refuse` the record (dead-lettered), or `strip` the NUL characters and write the rest.',
+      default: POSTGRES_SINK_DEFAULTS.nulInText,
+    },
     autoCreate: {
       type: 'boolean',
       description: 'Create a missing table (and schema), with column types from the record\'s value schema when it has one, else from the values.',
@@ -181,6 +193,7 @@ export function resolvePostgresSinkConfig(config: Partial<PostgresSinkConfig>): 
     primaryKey: config.primaryKey ?? [...d.primaryKey],
     deletes: config.deletes ?? d.deletes,
     tombstones: config.tombstones ?? d.tombstones,
+    nulInText: config.nulInText ?? d.nulInText,
     autoCreate: config.autoCreate ?? d.autoCreate,
     autoEvolve: config.autoEvolve ?? d.autoEvolve,
     writeMethod: config.writeMethod ?? d.writeMethod,

@@ -1,5 +1,5 @@
 import { errorMessage, type SinkRecord } from '../../src/sdk/index.ts';
-import type { InputFormat } from './config.ts';
+import type { InputFormat, NulInText } from './config.ts';
 import { canalOps, isCanalMessage } from './input-canal.ts';
 import { debeziumOps, isDebeziumEnvelope } from './input-debezium.ts';
 import { plainOps } from './input-plain.ts';
@@ -10,6 +10,8 @@ export interface MappingOptions {
   primaryKey: string[];
   deletes: boolean;
   tombstones: 'ignore' | 'delete';
+  /** String values with U+0000 (PostgreSQL text cannot hold it): refuse the record, or drop the character. */
+  nulInText: NulInText;
   /** Target table of a topic's records (throws CONFIG_INVALID for a template that yields no valid name). */
   tableFor(topic: string): string;
 }
@@ -30,13 +32,28 @@ export function mapRecords(records: readonly SinkRecord[], options: MappingOptio
   const refusals: Refusal[] = [];
   records.forEach((record, index) => {
     try {
-      ops.push(...recordOps(record, index, options));
+      const recordRows = recordOps(record, index, options);
+      for (const op of recordRows) checkNul(op, options.nulInText);
+      ops.push(...recordRows);
     } catch (err) {
       if (!(err instanceof RecordRefused)) throw err;
       refusals.push({ index, reason: errorMessage(err) });
     }
   });
   return { ops, refusals };
+}
+
+/**
+ * PostgreSQL text (and json, jsonb, varchar) cannot hold U+0000, which MySQL text can; the server
+ * would refuse the whole batch. Such a string is refused here with a clear reason, or, with
+ * `nulInText: strip`, written without its NUL characters. Bytes are unaffected (bytea holds 0x00).
+ */
+function checkNul(op: RowOp, policy: NulInText): void {
+  for (const [name, cell] of op.row) {
+    if (typeof cell.value !== 'string' || !cell.value.includes('\u0000')) continue;
+    if (policy === 'strip') cell.value = cell.value.replaceAll('\u0000', '');
+    else throw new RecordRefused(`column ${JSON.stringify(name)}: the text holds a NUL character (U+0000), which PostgreSQL cannot store; set nulInText: strip to write it without`);
+  }
 }
 
 export function recordOps(record: SinkRecord, index: number, options: MappingOptions): RowOp[] {

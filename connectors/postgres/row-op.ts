@@ -1,6 +1,6 @@
 import { Buffer } from 'node:buffer';
 import type { Schema, SchemaField } from '../../src/sdk/index.ts';
-import { normalizeBySchema, pgTypeForSchema, pgTypeForValue } from './column-type.ts';
+import { normalizeBySchema, pgTypeForSchema, pgTypeForValue, type TypeContext } from './column-type.ts';
 import { identifierProblem } from './identifier.ts';
 
 /** One column value of a row, with the type to create its column with if the table lacks it. */
@@ -52,7 +52,7 @@ export function isScalarKey(key: unknown): key is string | number | bigint | boo
  * taken from the object (a schema may omit optional ones); a field name that cannot be a column is
  * a refusal, not a silent drop.
  */
-export function rowFromObject(obj: Record<string, unknown>, fields: readonly SchemaField[] | undefined): Row {
+export function rowFromObject(obj: Record<string, unknown>, fields: readonly SchemaField[] | undefined, context: TypeContext = {}): Row {
   const schemas = fields === undefined ? undefined : schemasByName(fields);
   const row: Row = new Map();
   for (const name in obj) {
@@ -60,7 +60,7 @@ export function rowFromObject(obj: Record<string, unknown>, fields: readonly Sch
     checkColumnName(name);
     const value = obj[name];
     const schema = schemas?.get(name);
-    row.set(name, schema === undefined ? { value, type: pgTypeForValue(value) } : { value: normalizeBySchema(value, schema), type: pgTypeForSchema(schema) });
+    row.set(name, schema === undefined ? { value, type: pgTypeForValue(value) } : { value: normalizeBySchema(value, schema), type: pgTypeForSchema(schema, context) });
   }
   return row;
 }

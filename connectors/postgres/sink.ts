@@ -65,6 +65,7 @@ export class PostgresSinkTask implements SinkTask {
       primaryKey: this.config.primaryKey,
       deletes: this.config.deletes,
       tombstones: this.config.tombstones,
+      nulInText: this.config.nulInText,
       tableFor: (topic) => this.tableFor(topic),
     };
   }

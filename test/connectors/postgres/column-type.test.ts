@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { isoDateTime, normalizeBySchema, pgTypeForMysql, pgTypeForSchema, pgTypeForValue } from '../../../connectors/postgres/column-type.ts';
+import { bitString, durationText, isoDateTime, normalizeBySchema, pgTypeForMysql, pgTypeForSchema, pgTypeForValue } from '../../../connectors/postgres/column-type.ts';
 
 describe('column types', () => {
   it('follow Connect schemas, logical types first', () => {
@@ -51,5 +51,47 @@ describe('Debezium and Connect time values', () => {
 
   it('floor negative microseconds like the epoch arithmetic requires', () => {
     expect(isoDateTime(-1n)).toBe('1969-12-31T23:59:59.999999');
+  });
+});
+
+describe('types that keep the source exact', () => {
+  it('declare numeric(p,s) for a Decimal that states its precision, plain numeric otherwise', () => {
+    const decimal = (parameters: Record<string, string>) => ({ type: 'bytes' as const, name: 'org.apache.kafka.connect.data.Decimal', parameters });
+    expect(pgTypeForSchema(decimal({ scale: '30', 'connect.decimal.precision': '65' }))).toBe('numeric(65,30)');
+    expect(pgTypeForSchema(decimal({ scale: '0', 'connect.decimal.precision': '20' }))).toBe('numeric(20,0)');
+    expect(pgTypeForSchema(decimal({ scale: '2' }))).toBe('numeric');
+    // Parameters are record data written into DDL: anything but a plain small integer is ignored.
+    expect(pgTypeForSchema(decimal({ scale: '2', 'connect.decimal.precision': '10) ; DROP TABLE x; --' }))).toBe('numeric');
+    expect(pgTypeForSchema(decimal({ scale: '5', 'connect.decimal.precision': '3' }))).toBe('numeric');
+    expect(pgTypeForSchema(decimal({ scale: '0', 'connect.decimal.precision': '1001' }))).toBe('numeric');
+  });
+
+  it('make Debezium Bits a bit(n) column, written most significant bit first from its little-endian bytes', () => {
+    const bits = (length: string) => ({ type: 'bytes' as const, name: 'io.debezium.data.Bits', parameters: { length } });
+    expect(pgTypeForSchema(bits('13'))).toBe('bit(13)');
+    expect(pgTypeForSchema({ type: 'bytes', name: 'io.debezium.data.Bits' })).toBe('bit varying');
+    expect(pgTypeForSchema(bits('x'))).toBe('bit varying');
+    // b'1000000000001' (0x1001) arrives as [0x01, 0x10].
+    expect(normalizeBySchema(Buffer.from([0x01, 0x10]), bits('13'))).toBe('1000000000001');
+    expect(normalizeBySchema(Buffer.from([0x05, 0x00]), bits('13'))).toBe('0000000000101');
+    expect(normalizeBySchema(Buffer.from([0x01, 0, 0, 0, 0, 0, 0, 0x80]), bits('64'))).toBe(`1${'0'.repeat(62)}1`);
+    // A set bit beyond the length is kept, so PostgreSQL refuses the value rather than losing the bit.
+    expect(normalizeBySchema(Buffer.from([0x00, 0x80]), bits('13'))).toBe('1000000000000000');
+    expect(bitString(Buffer.from([0x02]), undefined)).toBe('00000010');
+  });
+
+  it('make Debezium times a duration: interval for MySQL sources, never wrapped into a time of day', () => {
+    const micro = { type: 'int64' as const, name: 'io.debezium.time.MicroTime' };
+    expect(pgTypeForSchema(micro)).toBe('time');
+    expect(pgTypeForSchema(micro, { timeIsDuration: true })).toBe('interval');
+    expect(pgTypeForSchema({ type: 'int32', name: 'io.debezium.time.Time' }, { timeIsDuration: true })).toBe('interval');
+    // Connect's Time is a time of day (0 to 24 h) whatever the source.
+    expect(pgTypeForSchema({ type: 'int32', name: 'org.apache.kafka.connect.data.Time' }, { timeIsDuration: true })).toBe('time');
+    expect(normalizeBySchema(3_020_399_000_000, micro)).toBe('838:59:59.000000');
+    expect(normalizeBySchema(-3_020_398_999_999, micro)).toBe('-838:59:58.999999');
+    expect(normalizeBySchema(-1, micro)).toBe('-00:00:00.000001');
+    expect(normalizeBySchema(-45_296_001, { type: 'int32', name: 'io.debezium.time.Time' })).toBe('-12:34:56.001000');
+    expect(normalizeBySchema(1_500n, { type: 'int64', name: 'io.debezium.time.NanoTime' })).toBe('00:00:00.000001');
+    expect(durationText(0n)).toBe('00:00:00.000000');
   });
 });

@@ -9,6 +9,7 @@ const options = (overrides: Partial<MappingOptions> = {}): MappingOptions => ({
   primaryKey: [],
   deletes: true,
   tombstones: 'ignore',
+  nulInText: 'refuse',
   tableFor: (topic) => topic.replace(/[^A-Za-z0-9_]/g, '_'),
   ...overrides,
 });
@@ -126,6 +127,25 @@ describe('Debezium envelopes', () => {
     expect(values(ops[0]!.row)).toEqual({ id: 1, born: '1970-01-02', seen: '2023-11-14T22:13:20.123456', doc: '{"a":1}' });
   });
 
+  it('type Debezium times as interval when the source is MySQL or MariaDB (TIME is a signed duration)', () => {
+    const row: Schema = { type: 'struct', optional: true, fields: [{ field: 'id', schema: { type: 'int32' } }, { field: 'took', schema: { type: 'int64', optional: true, name: 'io.debezium.time.MicroTime' } }] };
+    const envelopeSchema = (sourceName: string): Schema => ({
+      type: 'struct',
+      fields: [
+        { field: 'before', schema: row },
+        { field: 'after', schema: row },
+        { field: 'source', schema: { type: 'struct', name: sourceName, fields: [{ field: 'connector', schema: { type: 'string' } }] } },
+        { field: 'op', schema: { type: 'string' } },
+      ],
+    });
+    const value = { ...envelope('c', null, { id: 1, took: -3_020_399_000_000 }), source: { connector: 'mysql' } };
+    const typed = (valueSchema: Schema | undefined, v: unknown = value) => mapRecords([sinkRecord({ offset: 0, key: { id: 1 }, value: v, ...(valueSchema ? { valueSchema } : {}) })], options()).ops[0]!.row;
+    expect(types(typed(envelopeSchema('io.debezium.connector.mysql.Source'))).took).toBe('interval');
+    expect(types(typed(envelopeSchema('io.debezium.connector.mariadb.Source'))).took).toBe('interval');
+    expect(values(typed(envelopeSchema('io.debezium.connector.mysql.Source'))).took).toBe('-838:59:59.000000');
+    expect(types(typed(envelopeSchema('io.debezium.connector.postgresql.Source'))).took).toBe('time');
+  });
+
   it('is recognised by auto only when op comes with before/after, and refused by format: debezium otherwise', () => {
     const plainWithOp = sinkRecord({ offset: 0, value: { op: 'c', id: 1 } });
     expect(mapRecords([plainWithOp], options()).ops.map(summary)).toEqual([{ kind: 'upsert', table: 'orders', pk: [], row: { op: 'c', id: 1 } }]);
@@ -205,5 +225,22 @@ describe('Canal flat messages', () => {
 
   it('refuse a data row that is not an object', () => {
     expect(mapRecords([sinkRecord({ offset: 0, value: message('INSERT', ['1']) })], options()).refusals[0]?.reason).toMatch(/data\[0\] must be an object/);
+  });
+});
+
+describe('NUL characters in text', () => {
+  const record = (note: unknown) => sinkRecord({ offset: 0, key: { id: 1 }, value: { id: 1, note, raw: Buffer.from([0, 1]) } });
+
+  it('refuse the record by default, naming the column (PostgreSQL text cannot hold U+0000)', () => {
+    const { ops, refusals } = mapRecords([record('a\u0000b'), record('fine')], options());
+    expect(ops.map((o) => values(o.row).note)).toEqual(['fine']);
+    expect(refusals).toEqual([{ index: 0, reason: expect.stringContaining('"note"') }]);
+    expect(refusals[0]?.reason).toContain('nulInText: strip');
+  });
+
+  it('drop the NUL characters with nulInText: strip, leaving bytes alone', () => {
+    const { ops, refusals } = mapRecords([record('\u0000a\u0000b')], options({ nulInText: 'strip' }));
+    expect(refusals).toEqual([]);
+    expect(values(ops[0]!.row)).toEqual({ id: 1, note: 'ab', raw: Buffer.from([0, 1]) });
   });
 });
