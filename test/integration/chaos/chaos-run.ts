@@ -322,3 +322,13 @@ export async function verify(db: PostgresDatabase, p: ChaosPipeline, brokers: st
   }
   return { rows: stored.length, problems, doubleApplied: counts?.doubles ?? -1, topicRecords: topic.ids.length, topicIds: new Set(topic.ids).size, offsets };
 }
+
+/** Each partition's stored position, for the one-line summary. */
+export function positions(v: Verdict): string {
+  return v.offsets.map((o) => `${o.partition}:${o.stored}`).join(' ');
+}
+
+/** The line a failed pipeline prints last ("pipeline X failed: ..."), for the summary. */
+export function lastError(tail: string): string {
+  return tail.split('\n').filter((l) => l.includes('failed:')).pop()?.slice(0, 300) ?? '(no error line)';
+}

@@ -5,18 +5,20 @@ import { uniqueName } from '../../harness/names.ts';
 import { createDatabase, type PostgresDatabase } from '../../harness/postgres.ts';
 import { tempDir } from '../runtime/support.ts';
 import {
-  SINKS,
-  SOURCE,
   argsFor,
   assertNoOwnExits,
+  awaitTransaction,
   createOrdersTable,
   describeTopicDuplicates,
   envInt,
-  awaitTransaction,
+  lastError,
+  positions,
   recover,
   reportStatus,
   seededRandom,
+  SINKS,
   sleep,
+  SOURCE,
   sourceFinished,
   startPipelineProcesses,
   stopSinks,
@@ -25,7 +27,6 @@ import {
   waitForRows,
   writeChaosPipeline,
   type ChaosPipeline,
-  type Verdict,
 } from './chaos-run.ts';
 import { ProcessPool } from './process-pool.ts';
 
@@ -84,15 +85,6 @@ async function setUp(brokers: string[], rows: number, rate: number, prefix: stri
   startPipelineProcesses(res.pool, p);
   res.stopStatus = reportStatus(res.pool, res.db);
   return { p, pool: res.pool, db: res.db };
-}
-
-function positions(v: Verdict): string {
-  return v.offsets.map((o) => `${o.partition}:${o.stored}`).join(' ');
-}
-
-/** The line a failed pipeline prints last ("pipeline X failed: ..."), for the summary. */
-function lastError(tail: string): string {
-  return tail.split('\n').filter((l) => l.includes('failed:')).pop()?.slice(0, 300) ?? '(no error line)';
 }
 
 describe('SIGKILL chaos: datagen -> Kafka -> 3 PostgreSQL sink processes, exactly once', () => {

@@ -8,6 +8,8 @@ import { tempDir } from '../runtime/support.ts';
 import {
   createOrdersTable,
   envInt,
+  lastError,
+  positions,
   recover,
   reportStatus,
   seededRandom,
@@ -19,7 +21,6 @@ import {
   verify,
   waitForRows,
   writeChaosPipeline,
-  type Verdict,
 } from './chaos-run.ts';
 import { ProcessPool } from './process-pool.ts';
 
@@ -71,15 +72,6 @@ afterEach(async () => {
   await res.dir?.cleanup();
   res = {};
 });
-
-function positions(v: Verdict): string {
-  return v.offsets.map((o) => `${o.partition}:${o.stored}`).join(' ');
-}
-
-/** The line a failed pipeline prints last ("pipeline X failed: ..."), for the summary. */
-function lastError(tail: string): string {
-  return tail.split('\n').filter((l) => l.includes('failed:')).pop()?.slice(0, 300) ?? '(no error line)';
-}
 
 function note(started: number, line: string): void {
   if (VERBOSE) process.stderr.write(`[chaos +${((Date.now() - started) / 1000).toFixed(1)}s] ${line}\n`);
