@@ -6,10 +6,12 @@
  *   Empty ──join──▶ PreparingRebalance ──all joined / timeout──▶ CompletingRebalance ──leader sync──▶ Stable
  *   Stable/CompletingRebalance ──join, leave, expiry──▶ PreparingRebalance ──no members──▶ Empty
  * Invariant: generationId only grows; it is bumped exactly when a join phase completes.
+ * A group restored from the store enters Stable directly (see {@link ClassicGroup.restoreStable}).
  */
 import { TributaryError } from '../../sdk/errors.ts';
 import type { GroupMember } from './group-member.ts';
 import type { GroupStateName, JoinGroupMember } from './group-coordinator.ts';
+import type { GroupStateRecord } from './group-records.ts';
 import type { TimerHandle } from './timer-scheduler.ts';
 
 const VALID_PREVIOUS: Record<GroupStateName, readonly GroupStateName[]> = {
@@ -38,6 +40,13 @@ export class ClassicGroup {
   initialDelay: { delayMs: number; remainingMs: number } | null = null;
   /** A new member joined during the initial delay, so the delay may be extended. */
   newMemberAdded = false;
+  /**
+   * The group as the store last made durable: what a restart would restore, and what compaction writes
+   * back. Only set once the append resolved, so it never runs ahead of the log.
+   */
+  persisted: GroupStateRecord | null = null;
+  /** The generation whose leader assignment is being written; SyncGroup answers wait for that write. */
+  persistingGeneration: number | null = null;
 
   constructor(readonly groupId: string) {}
 
@@ -182,6 +191,53 @@ export class ClassicGroup {
       this.protocolName = null;
       this.transitionTo('Empty');
     }
+  }
+
+  /**
+   * The record of this group's membership, with each member's assignment from `assignmentOf` (by
+   * default its current one). Meaningful in Stable (or CompletingRebalance with the leader's new
+   * assignment) and in Empty; other states have no settled membership to persist.
+   */
+  stateRecord(assignmentOf: (m: GroupMember) => Buffer = (m) => m.assignment): GroupStateRecord {
+    const members = [...this.members.values()].map((m) => ({
+      memberId: m.memberId,
+      groupInstanceId: m.groupInstanceId,
+      clientId: m.clientId,
+      clientHost: m.clientHost,
+      sessionTimeoutMs: m.sessionTimeoutMs,
+      rebalanceTimeoutMs: m.rebalanceTimeoutMs,
+      protocols: m.protocols.map((p) => ({ name: p.name, metadata: p.metadata.toString('base64') })),
+      assignment: assignmentOf(m).toString('base64'),
+    }));
+    const empty = members.length === 0;
+    return {
+      t: 'group-state',
+      groupId: this.groupId,
+      protocolType: this.protocolType,
+      protocolName: empty ? null : this.protocolName,
+      generationId: this.generationId,
+      leader: empty ? null : this.leaderId,
+      members,
+    };
+  }
+
+  /**
+   * Load only: puts a freshly created group straight into the Stable generation the store recorded,
+   * bypassing the state machine (the rebalance that led there happened before the restart).
+   */
+  restoreStable(state: GroupStateRecord, members: GroupMember[]): void {
+    if (this.state !== 'Empty' || this.members.size > 0) {
+      throw new TributaryError('INTERNAL', `restoring group ${this.groupId}: it is already ${this.state}`);
+    }
+    this.generationId = state.generationId;
+    this.protocolType = state.protocolType;
+    this.protocolName = state.protocolName;
+    for (const m of members) {
+      this.members.set(m.memberId, m);
+      if (m.groupInstanceId !== null) this.staticMembers.set(m.groupInstanceId, m.memberId);
+    }
+    this.leaderId = state.leader;
+    this.state = 'Stable';
   }
 
   /** What the leader receives in its JoinGroup response: every member with its metadata for the chosen protocol. */

@@ -2,6 +2,12 @@
  * The consumer group coordinator of the embedded broker (Kafka's classic group protocol: JoinGroup,
  * SyncGroup, Heartbeat, LeaveGroup, OffsetCommit, OffsetFetch), plus the transactional offset staging
  * that the transaction coordinator drives. Request handlers call it; it never touches sockets.
+ *
+ * Persistence, as Kafka's GroupMetadata in __consumer_offsets: a group's membership (members, their
+ * subscriptions and assignments, leader, generation) is written when a generation becomes Stable and
+ * when the group becomes Empty, and restored on load, so a broker restart costs live members no
+ * rebalance. Invariant: no member receives a Stable generation's assignment (SyncGroup) or a static
+ * member's new id (JoinGroup) before the group record carrying it is durable.
  */
 import { randomUUID } from 'node:crypto';
 import type { Clock } from '../../sdk/clock.ts';
@@ -11,7 +17,7 @@ import { ClassicGroup } from './classic-group.ts';
 import type { CoordinatorStore } from './coordinator-store.ts';
 import { KafkaErrorCode as E } from './error-codes.ts';
 import { GroupMember } from './group-member.ts';
-import { decodeGroupRecord, type GroupRecord, type OffsetRecord } from './group-records.ts';
+import { decodeGroupRecord, type GroupRecord, type GroupStateRecord, type OffsetRecord } from './group-records.ts';
 import { OffsetBook } from './offset-book.ts';
 import { StoreWriter } from './store-writer.ts';
 import type { TimerScheduler } from './timer-scheduler.ts';
@@ -196,7 +202,7 @@ const syncError = (errorCode: number): SyncGroupResponse => ({ errorCode, assign
  * - Every method may be called at any time and concurrently; the coordinator's state changes happen
  *   synchronously inside each call, so calls never interleave half-way. Promises resolve later only
  *   for long polls (JoinGroup, SyncGroup) and for writes that must be durable before the reply
- *   (offset commits, transactional offsets, deletes).
+ *   (offset commits, transactional offsets, deletes, a Stable generation's assignment).
  * - Errors are Kafka error codes in the result; methods do not throw for protocol-level failures.
  * - After `close()`, parked JoinGroup/SyncGroup calls are answered with NOT_COORDINATOR and new calls
  *   get COORDINATOR_NOT_AVAILABLE.
@@ -219,7 +225,11 @@ export class GroupCoordinator {
     });
   }
 
-  /** Restores committed offsets, staged transactional offsets and each group's generation (as Empty). */
+  /**
+   * Restores committed offsets, staged transactional offsets and each group as last persisted: Stable
+   * with its members (each given a full session timeout from now, as if it had just heartbeated), or
+   * Empty with its generation.
+   */
   static async load(deps: GroupCoordinatorDeps, opts: GroupCoordinatorOptions): Promise<GroupCoordinator> {
     const coordinator = new GroupCoordinator(deps, opts);
     let skipped = 0;
@@ -229,8 +239,40 @@ export class GroupCoordinator {
       else coordinator.apply(record);
     }
     if (skipped > 0) coordinator.logger.warn({ skipped }, 'skipped unrecognised group store entries');
-    coordinator.logger.info({ groups: coordinator.groups.size }, 'loaded group coordinator state');
+    // Only the last state of each group matters, so members are built once every entry is replayed.
+    let members = 0;
+    for (const group of coordinator.groups.values()) members += coordinator.restore(group);
+    coordinator.logger.info({ groups: coordinator.groups.size, members }, 'loaded group coordinator state');
     return coordinator;
+  }
+
+  /** Materializes `group.persisted` on load; returns the number of members restored. */
+  private restore(group: ClassicGroup): number {
+    const state = group.persisted;
+    if (state === null) return 0;
+    if (state.members.length === 0) {
+      group.generationId = state.generationId;
+      group.protocolType = state.protocolType;
+      return 0;
+    }
+    const protocolType = state.protocolType ?? '';
+    const members = state.members.map((m) => {
+      const member = new GroupMember(
+        m.memberId,
+        m.groupInstanceId,
+        m.clientId,
+        m.clientHost,
+        m.sessionTimeoutMs,
+        m.rebalanceTimeoutMs,
+        protocolType,
+        m.protocols.map((p) => ({ name: p.name, metadata: Buffer.from(p.metadata, 'base64') })),
+      );
+      member.assignment = Buffer.from(m.assignment, 'base64');
+      return member;
+    });
+    group.restoreStable(state, members);
+    for (const m of members) this.scheduleHeartbeatExpiry(group, m);
+    return members.length;
   }
 
   // ---- JoinGroup ----------------------------------------------------------------------------------
@@ -332,14 +374,25 @@ export class GroupCoordinator {
     this.scheduleHeartbeatExpiry(group, member);
 
     if (group.is('Stable') && unchanged) {
-      return reply({
+      const answer: JoinGroupResponse = {
         errorCode: E.NONE,
         generationId: group.generationId,
         protocolName: group.protocolName,
         leader: previousLeader ?? '',
         memberId: newMemberId,
         members: [],
-      });
+      };
+      // The new id must be durable before the member learns it: restored under the old id after a
+      // restart, the instance would be fenced. On failure the new id stays in memory but unknown to
+      // the client, whose retry (without a member id) replaces it again.
+      this.persistState(group, group.stateRecord()).then(
+        () => reply(this.closed ? joinError(r.memberId, E.NOT_COORDINATOR) : answer),
+        (err: unknown) => {
+          this.logger.error({ groupId: group.groupId, err: errorMessage(err) }, 'persisting a static member replacement failed');
+          reply(joinError(r.memberId, E.COORDINATOR_NOT_AVAILABLE));
+        },
+      );
+      return;
     }
     member.joinWaiter = reply;
     // In CompletingRebalance the leader's assignment is keyed by the old id, so start over.
@@ -463,11 +516,17 @@ export class GroupCoordinator {
       return;
     }
     group.initNextGeneration();
-    this.persistGeneration(group);
     if (group.is('Empty')) {
       this.logger.info({ groupId: group.groupId, generationId: group.generationId }, 'group is now empty');
+      // Not awaited: nobody waits on an empty group. Until it lands a restart restores the previous
+      // Stable generation, whose members then expire, which ends in the same Empty group.
+      this.persistState(group, group.stateRecord()).catch((err: unknown) => {
+        this.logger.warn({ groupId: group.groupId, err: errorMessage(err) }, 'persisting the empty group failed');
+      });
       return;
     }
+    // CompletingRebalance is not persisted (as in Kafka): a restart before the leader's SyncGroup
+    // restores the previous Stable generation, and members of the lost one get ILLEGAL_GENERATION.
     this.logger.info(
       { groupId: group.groupId, generationId: group.generationId, protocol: group.protocolName, members: group.members.size },
       'group rebalanced',
@@ -479,13 +538,42 @@ export class GroupCoordinator {
     }
   }
 
-  private persistGeneration(group: ClassicGroup): void {
-    const record: GroupRecord = { t: 'group', groupId: group.groupId, protocolType: group.protocolType, generationId: group.generationId };
-    // Not awaited: the generation only needs to survive so ids keep growing after a restart, and the
-    // store keeps append order, so it always lands before any later commit of this group.
-    this.writer.append(record).catch((err: unknown) => {
-      this.logger.warn({ groupId: group.groupId, err: errorMessage(err) }, 'persisting group generation failed');
-    });
+  /** Appends a group-state record; `group.persisted` follows once it is durable. */
+  private persistState(group: ClassicGroup, record: GroupStateRecord): Promise<void> {
+    return this.writer.append(record, () => this.apply(record));
+  }
+
+  /**
+   * The leader's assignment for the current generation: written first, then (if the generation is
+   * still the one waiting for it) the group becomes Stable and every parked SyncGroup is answered.
+   * On a failed write the members are sent back to rejoin, as Kafka does, rather than work from an
+   * assignment a restart would not restore.
+   */
+  private persistAssignment(group: ClassicGroup, byMember: Map<string, Buffer>): void {
+    const generationId = group.generationId;
+    const assignmentOf = (m: GroupMember): Buffer => byMember.get(m.memberId) ?? Buffer.alloc(0);
+    group.persistingGeneration = generationId;
+    const stillWaiting = (): boolean => {
+      if (group.persistingGeneration === generationId) group.persistingGeneration = null;
+      // A join, leave or expiry during the write started another rebalance, which answered the syncs.
+      return !this.closed && group.is('CompletingRebalance') && group.generationId === generationId;
+    };
+    this.persistState(group, group.stateRecord(assignmentOf)).then(
+      () => {
+        if (!stillWaiting()) return;
+        // Members the leader did not assign anything get an empty assignment.
+        for (const m of group.members.values()) m.assignment = assignmentOf(m);
+        group.transitionTo('Stable');
+        this.logger.info({ groupId: group.groupId, generationId }, 'assignment received from leader');
+        this.propagateAssignment(group, E.NONE, false);
+      },
+      (err: unknown) => {
+        this.logger.error({ groupId: group.groupId, generationId, err: errorMessage(err) }, 'persisting the group assignment failed');
+        if (!stillWaiting()) return;
+        this.propagateAssignment(group, E.COORDINATOR_NOT_AVAILABLE, true);
+        this.maybePrepareRebalance(group, 'persisting the assignment failed');
+      },
+    );
   }
 
   /** Answers every parked SyncGroup; with `reset`, assignments are cleared first (a rebalance began). */
@@ -568,13 +656,9 @@ export class GroupCoordinator {
       case 'CompletingRebalance': {
         member.completeSync(syncError(E.REBALANCE_IN_PROGRESS));
         member.syncWaiter = reply;
-        if (group.isLeader(member.memberId)) {
-          const byMember = new Map(r.assignments.map((a) => [a.memberId, a.assignment]));
-          // Members the leader did not assign anything get an empty assignment.
-          for (const m of group.members.values()) m.assignment = byMember.get(m.memberId) ?? Buffer.alloc(0);
-          group.transitionTo('Stable');
-          this.logger.info({ groupId: group.groupId, generationId: group.generationId }, 'assignment received from leader');
-          this.propagateAssignment(group, E.NONE, false);
+        // A leader's repeated SyncGroup while its assignment is being written just waits for that write.
+        if (group.isLeader(member.memberId) && group.persistingGeneration !== group.generationId) {
+          this.persistAssignment(group, new Map(r.assignments.map((a) => [a.memberId, a.assignment])));
         }
         return;
       }
@@ -807,18 +891,25 @@ export class GroupCoordinator {
   private apply(record: GroupRecord): void {
     switch (record.t) {
       case 'group': {
-        let group = this.groups.get(record.groupId);
-        if (group === undefined) {
-          group = new ClassicGroup(record.groupId);
-          this.groups.set(record.groupId, group);
-        }
-        // Live, the in-memory generation is already this or newer; on load this restores it.
-        if (group.is('Empty') && group.members.size === 0) {
-          group.generationId = Math.max(group.generationId, record.generationId);
-          group.protocolType = record.protocolType ?? group.protocolType;
-        }
+        // Only older logs hold these (written at every generation); read as an Empty group's state.
+        const group = this.ensureGroup(record.groupId);
+        const previous = group.persisted;
+        group.persisted = {
+          t: 'group-state',
+          groupId: record.groupId,
+          protocolType: record.protocolType ?? previous?.protocolType ?? null,
+          protocolName: null,
+          generationId: Math.max(previous?.generationId ?? 0, record.generationId),
+          leader: null,
+          members: [],
+        };
         return;
       }
+      case 'group-state':
+        // Live, memory is already at (or past) this state; only the durable view moves. Load restores
+        // groups from it once every entry is replayed.
+        this.ensureGroup(record.groupId).persisted = record;
+        return;
       case 'offsets':
         this.ensureGroup(record.groupId);
         return this.offsets.commit(record.groupId, record.offsets);
@@ -834,14 +925,18 @@ export class GroupCoordinator {
     }
   }
 
-  private ensureGroup(groupId: string): void {
-    if (!this.groups.has(groupId)) this.groups.set(groupId, new ClassicGroup(groupId));
+  private ensureGroup(groupId: string): ClassicGroup {
+    let group = this.groups.get(groupId);
+    if (group === undefined) {
+      group = new ClassicGroup(groupId);
+      this.groups.set(groupId, group);
+    }
+    return group;
   }
 
+  /** What replaying the log would rebuild: each group's last durable state, then the offsets. */
   private snapshot(): object[] {
-    const groups: object[] = [...this.groups.values()]
-      .filter((g) => g.generationId > 0 || g.protocolType !== null)
-      .map((g): GroupRecord => ({ t: 'group', groupId: g.groupId, protocolType: g.protocolType, generationId: g.generationId }));
+    const groups = [...this.groups.values()].flatMap((g) => (g.persisted === null ? [] : [g.persisted]));
     return [...groups, ...this.offsets.snapshot()];
   }
 }
