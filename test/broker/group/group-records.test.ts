@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { ClassicGroup } from '../../../../src/broker/group/classic-group.ts';
-import { GroupMember } from '../../../../src/broker/group/group-member.ts';
-import { decodeGroupRecord, type GroupStateRecord } from '../../../../src/broker/group/group-records.ts';
+import { ClassicGroup } from '../../../src/broker/group/classic-group.ts';
+import { GroupMember } from '../../../src/broker/group/group-member.ts';
+import { decodeGroupRecord, type GroupStateRecord } from '../../../src/broker/group/group-records.ts';
 
 function member(memberId: string, groupInstanceId: string | null = null): GroupMember {
   const m = new GroupMember(memberId, groupInstanceId, `client-${memberId}`, '/127.0.0.1', 10_000, 30_000, 'consumer', [

@@ -6,12 +6,12 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { CoordinatorStore } from '../../../../src/broker/group/coordinator-store.ts';
-import { KafkaErrorCode as E } from '../../../../src/broker/group/error-codes.ts';
-import { FileCoordinatorStore } from '../../../../src/broker/group/file-coordinator-store.ts';
-import { MemoryCoordinatorStore } from '../../../../src/broker/group/memory-coordinator-store.ts';
-import { harness, joinRequest, stableGroup, syncAll, track, type Harness } from '../../../broker/group/group-fixtures.ts';
-import { ManualTime, settle } from '../../../broker/group/manual-time.ts';
+import type { CoordinatorStore } from '../../../src/broker/group/coordinator-store.ts';
+import { KafkaErrorCode as E } from '../../../src/broker/group/error-codes.ts';
+import { FileCoordinatorStore } from '../../../src/broker/group/file-coordinator-store.ts';
+import { MemoryCoordinatorStore } from '../../../src/broker/group/memory-coordinator-store.ts';
+import { harness, joinRequest, stableGroup, syncAll, track, type Harness } from './group-fixtures.ts';
+import { ManualTime, settle } from './manual-time.ts';
 
 const dirs: string[] = [];
 afterEach(async () => {
