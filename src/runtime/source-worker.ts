@@ -83,6 +83,11 @@ export class SourceWorker {
    * committed, so a retry never writes a committed delivery twice.
    */
   private producerSuspect = false;
+  /**
+   * Set when the last failed attempt had sent every record and its positions and only the commit
+   * failed: the delivery it belongs to and where its position record landed. See `leftOpenByKafka`.
+   */
+  private inDoubt: { marker: string; results: ProduceResult[]; positionOffset: bigint } | undefined;
 
   constructor(private readonly o: SourceWorkerOptions) {
     this.defaultTopic = compileTopicTemplate(o.defaultTopic);
@@ -263,6 +268,48 @@ export class SourceWorker {
   }
 
   /**
+   * After a commit that failed once everything was sent, and a new producer whose positions do not
+   * show the delivery: did Kafka leave its records open instead of aborting them?
+   *
+   * Apache Kafka can lose a transaction's markers: a restarted single-node broker whose partitions
+   * have no leader yet takes them for deleted topics, skips their markers, and completes the
+   * transaction anyway. Its records then stay open, holding the last stable offset at the first of
+   * them, until this producer id's next marker on that partition settles them, as a commit if the
+   * next transaction commits. Sending the delivery again would publish it twice. The delivery is
+   * whole (every send was acknowledged), so letting the next commit publish it is exactly once.
+   *
+   * Decided by the positions partition's last stable offset: past the position record, the
+   * transaction was settled (aborted, as the positions show), so it is sent again; stuck exactly at
+   * it, the oldest open record there is ours, and InitProducerId has already settled everything the
+   * coordinator knew, so it is left open for good. Below it, another producer's transaction may
+   * hold the offset back: wait for it to move, and if it never settles the question, send again
+   * (the behaviour without this check).
+   */
+  private async leftOpenByKafka(positionOffset: bigint): Promise<boolean> {
+    const { clock } = this.o;
+    const deadline = clock.now() + 15_000;
+    let atOursSince: number | undefined;
+    const admin = this.o.client.admin();
+    await admin.connect();
+    try {
+      while (clock.now() < deadline) {
+        const lso = BigInt((await admin.fetchTopicOffsets(this.o.offsets.topic)).find((p) => p.partition === 0)?.high ?? '0');
+        if (lso > positionOffset) return false;
+        if (lso === positionOffset) {
+          atOursSince ??= clock.now();
+          if (clock.now() - atOursSince >= 1_000) return true;
+        } else {
+          atOursSince = undefined;
+        }
+        await clock.sleep(250);
+      }
+      return false;
+    } finally {
+      await admin.disconnect();
+    }
+  }
+
+  /**
    * One attempt at delivering `d` in a transaction. Invariant: a delivery is written at most once.
    * After a failed attempt its outcome is unknown (a commit can succeed on the broker and still fail
    * here), so the next attempt replaces the producer, re-reads the committed positions, and sends
@@ -272,8 +319,18 @@ export class SourceWorker {
     if (this.producerSuspect) {
       await this.openProducer();
       this.producerSuspect = false;
+      const doubt = this.inDoubt;
+      this.inDoubt = undefined;
       if (this.o.offsets.committed(entries, marker)) {
         this.o.logger.info({ delivery: marker, records: d.records.length }, 'the failed transaction had committed; not sending it again');
+        return;
+      }
+      if (doubt?.marker === marker && (await this.leftOpenByKafka(doubt.positionOffset))) {
+        this.noteLastDelivery(doubt.results);
+        this.o.logger.warn(
+          { delivery: marker, records: d.records.length, positionOffset: doubt.positionOffset.toString() },
+          'Kafka completed the failed transaction without writing its markers; its records stay open until this task commits again, which publishes them, so they are not sent again',
+        );
         return;
       }
     }
@@ -283,14 +340,17 @@ export class SourceWorker {
       this.producerSuspect = true;
       throw err;
     });
+    let sent: { marker: string; results: ProduceResult[]; positionOffset: bigint } | undefined;
     try {
       const results: ProduceResult[] = [];
       for (const chunk of chunksOf(d.records, this.o.maxBatchBytes)) results.push(...(await tx.send(chunk)));
-      await tx.send(positionRecords);
+      const positionAt = (await tx.send(positionRecords)).find((r) => r.topic === this.o.offsets.topic);
+      if (positionAt !== undefined) sent = { marker, results, positionOffset: BigInt(positionAt.baseOffset) };
       await tx.commit();
       this.noteLastDelivery(results);
     } catch (err) {
       this.producerSuspect = true;
+      this.inDoubt = sent;
       await tx.abort().catch(() => undefined);
       throw err;
     }
