@@ -7,10 +7,10 @@ import type { KafkaClient, Producer, ProducerTransaction } from '../../../src/ka
 import { createKafkaClient } from '../../../src/kafka/index.ts';
 import { loadPipelineFile } from '../../../src/pipeline/load.ts';
 import { PipelineRunner } from '../../../src/runtime/pipeline-runner.ts';
-import { silentLogger, systemClock, TributaryError, type Logger } from '../../../src/sdk/index.ts';
+import { silentLogger, systemClock, TributaryError } from '../../../src/sdk/index.ts';
 import { startKafka, type KafkaHarness } from '../../harness/kafka.ts';
 import { uniqueName } from '../../harness/names.ts';
-import { tempDir, writePipeline } from './support.ts';
+import { recordingLogger, tempDir, writePipeline } from './support.ts';
 
 const COUNT = 2_000;
 /** Broker kills, each a few milliseconds after a commit was sent (more are added until Kafka skips a marker at least once). */
@@ -18,15 +18,6 @@ const ROUNDS = Number(process.env.TRIBUTARY_KAFKA_RESTART_ROUNDS ?? 3);
 const MAX_ROUNDS = Number(process.env.TRIBUTARY_KAFKA_RESTART_MAX_ROUNDS ?? 8);
 /** What Apache Kafka logs when it completes a transaction without writing some of its markers. */
 const MARKER_SKIP = "Couldn't find leader endpoint for partitions";
-
-/** Keeps every message, to tell which recovery path ran. */
-function recordingLogger(messages: string[]): Logger {
-  const log = (_obj: object, msg?: string): void => {
-    if (msg !== undefined) messages.push(msg);
-  };
-  const logger: Logger = { trace: log, debug: log, info: log, warn: log, error: log, child: () => logger };
-  return logger;
-}
 
 /** The real client, with a hook around each transaction commit (the commit itself still goes to the broker). */
 function aroundCommits(inner: KafkaClient, around: (commit: () => Promise<void>) => Promise<void>): KafkaClient {

@@ -4,23 +4,14 @@ import { createBuiltinRegistry } from '../../../src/builtins.ts';
 import { createKafkaClient } from '../../../src/kafka/index.ts';
 import { loadPipelineFile } from '../../../src/pipeline/load.ts';
 import { PipelineRunner } from '../../../src/runtime/pipeline-runner.ts';
-import { silentLogger, systemClock, type Logger } from '../../../src/sdk/index.ts';
+import { silentLogger, systemClock } from '../../../src/sdk/index.ts';
 import { uniqueName } from '../../harness/names.ts';
 import { startFaultProxy, type FaultProxy } from '../../support/fault-proxy.ts';
-import { readFileSinkOutput, tempDir, writePipeline } from './support.ts';
+import { readFileSinkOutput, recordingLogger, tempDir, writePipeline } from './support.ts';
 
 const PRODUCE = 0;
 const END_TXN = 26;
 const COUNT = 1_000;
-
-/** A logger that keeps every message, to check which recovery path ran. */
-function recordingLogger(messages: string[]): Logger {
-  const log = (_obj: object, msg?: string): void => {
-    if (msg !== undefined) messages.push(msg);
-  };
-  const logger: Logger = { trace: log, debug: log, info: log, warn: log, error: log, child: () => logger };
-  return logger;
-}
 
 /**
  * A source transaction whose response never reaches the client has an outcome the client cannot

@@ -1,6 +1,7 @@
 import { mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import type { Logger } from '../../../src/sdk/index.ts';
 
 /** A temp folder for one test, removed by `cleanup()`. */
 export async function tempDir(prefix: string): Promise<{ path: string; cleanup(): Promise<void> }> {
@@ -31,4 +32,13 @@ export async function readFileSinkOutput(dir: string): Promise<FileSinkLine[]> {
     for (const line of text.split('\n')) if (line.trim() !== '') lines.push(JSON.parse(line) as FileSinkLine);
   }
   return lines;
+}
+
+/** A logger that keeps every message, so a test can check which recovery path ran. */
+export function recordingLogger(messages: string[]): Logger {
+  const log = (_obj: object, msg?: string): void => {
+    if (msg !== undefined) messages.push(msg);
+  };
+  const logger: Logger = { trace: log, debug: log, info: log, warn: log, error: log, child: () => logger };
+  return logger;
 }
