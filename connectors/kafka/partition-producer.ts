@@ -2,6 +2,7 @@ import { Buffer } from 'node:buffer';
 import { Partitioners, type IHeaders, type Kafka, type Message, type Producer, type RetryOptions } from 'kafkajs';
 import { TributaryError, type Clock, type Logger } from '../../src/sdk/index.ts';
 import { kafkaError } from './kafka-error.ts';
+import { judgeReadBack } from './read-back.ts';
 import type { OutputRecord } from './record-encoder.ts';
 
 /** The consumer position a transaction commits: the group's next offset for one input partition. */
@@ -18,6 +19,8 @@ export interface PartitionProducerOptions {
   retry: RetryOptions;
   clock: Clock;
   logger: Logger;
+  /** Reads the sink group's committed offset of this producer's input partition; null: none. */
+  readCommitted: () => Promise<bigint | null>;
 }
 
 // AddOffsetsToTxn right after the previous commit answers CONCURRENT_TRANSACTIONS until the
@@ -36,84 +39,83 @@ const EMPTY = Buffer.alloc(0);
  *   producer of the same id (a zombie that lost the partition) is fenced, and a transaction it left
  *   open is aborted (or, if it was committing, completed) before `open()` resolves. So offsets read
  *   after `open()` are final.
- * - After KAFKA_FENCED, or a failure that leaves the transaction's outcome unknown, the producer is
- *   broken for good: it is never re-initialized here (that would fence the partition's new owner);
- *   only a new assignment (`open()` of a new instance) resumes, from the committed offsets.
+ * - Output for input below the committed offset is never produced again: a batch whose position is
+ *   at or below the offset this producer committed (or resumed from) is skipped.
+ * - A failed attempt has an unknown outcome (EndTxn can commit on the broker and still fail here;
+ *   a Produce can be appended and its answer lost), and kafkajs's transaction state (and, after a
+ *   lost Produce answer, its sequence numbers) cannot be trusted. So the next attempt first replaces
+ *   the kafkajs producer (same id: InitProducerId settles the failed transaction) and reads the
+ *   committed offset back (read-back.ts): the batch is produced again only if it did not commit.
+ * - KAFKA_FENCED (a newer producer of the id exists), or a read-back showing that another producer
+ *   has committed for the partition, is terminal: the id is never initialized again here, so the
+ *   partition's new owner keeps it; only `open()` of a new assignment resumes, from the committed
+ *   offsets.
  */
 export class PartitionProducer {
-  private broken: TributaryError | undefined;
+  private fenced: TributaryError | undefined;
+  /** Set by a failed attempt, to the input offset it was committing; cleared by the read-back. */
+  private inDoubt: bigint | undefined;
+  /**
+   * The group's committed offset of the input partition as far as this producer knows: the last
+   * offset it committed, or what `resumeAt()` set. undefined until `resumeAt()`; null: none.
+   */
+  private committed: bigint | null | undefined;
   private closed = false;
 
   private constructor(
-    private readonly producer: Producer,
+    private producer: Producer,
+    private readonly kafka: Kafka,
     private readonly o: PartitionProducerOptions,
   ) {}
 
   static async open(kafka: Kafka, o: PartitionProducerOptions): Promise<PartitionProducer> {
-    const producer = kafka.producer({
-      transactionalId: o.transactionalId,
-      transactionTimeout: o.transactionTimeoutMs,
-      idempotent: true,
-      // kafkajs keeps an idempotent producer's order only with one request in flight.
-      maxInFlightRequests: 1,
-      allowAutoTopicCreation: false,
-      // kafkajs 2's default: murmur2 of the key modulo all partitions, as the Java client does.
-      createPartitioner: Partitioners.DefaultPartitioner,
-      retry: o.retry,
-    });
-    try {
-      await producer.connect();
-      // Java's initTransactions(): kafkajs registers the id in its first transaction(); an empty
-      // transaction then ends without a request.
-      const init = await producer.transaction();
-      await init.abort();
-    } catch (err) {
-      await producer.disconnect().catch(() => undefined);
-      throw kafkaError(err, `initializing transactional id ${o.transactionalId}`);
-    }
-    return new PartitionProducer(producer, o);
+    return new PartitionProducer(await connectTransactional(kafka, o), kafka, o);
   }
 
   get transactionalId(): string {
     return this.o.transactionalId;
   }
 
+  /** False once fenced, or while a failed attempt is unresolved: `open()` of an assignment then starts a new one. */
+  get healthy(): boolean {
+    return this.fenced === undefined && this.inDoubt === undefined && !this.closed;
+  }
+
+  /** The committed offset read after `open()` (null: none); required before the first `commit()`. */
+  resumeAt(offset: bigint | null): void {
+    this.committed = offset;
+  }
+
   /**
-   * Sends `records` and commits `position` in one transaction. On a retriable failure the
-   * transaction is aborted and the call can be repeated with the same arguments.
+   * Sends `records` and commits `position` in one transaction, exactly once: after a failure the
+   * call can be repeated with the same arguments (the runtime's retry does), and the repeat
+   * produces the records only if the failed attempt did not commit them.
    */
   async commit(records: OutputRecord[], position: CommitPosition): Promise<void> {
-    if (this.broken !== undefined) throw this.broken;
+    if (this.fenced !== undefined) throw this.fenced;
     if (this.closed) throw new TributaryError('INTERNAL', `committing with ${this.o.transactionalId}: the producer is closed`);
-    let txn;
-    try {
-      txn = await this.producer.transaction();
-    } catch (err) {
-      throw this.fail(kafkaError(err, `beginning a transaction (${this.o.transactionalId})`));
+    if (this.committed === undefined) throw new TributaryError('INTERNAL', `committing with ${this.o.transactionalId} before resumeAt()`);
+    const end = BigInt(position.offset);
+    if (this.inDoubt !== undefined) await this.recover(position, this.inDoubt);
+    if (this.committed !== null && end <= this.committed) {
+      this.o.logger.info({ topic: position.topic, partition: position.partition, offset: position.offset }, 'the batch is already committed; not producing it again');
+      return;
     }
-    let step = 'producing';
+    // Set before the first request: from here on a failure leaves the outcome unknown.
+    this.inDoubt = end;
     try {
-      if (records.length > 0) await txn.sendBatch({ acks: -1, topicMessages: byTopic(records) });
-      step = 'adding offsets to';
-      await this.sendOffsets(() =>
-        txn.sendOffsets({
-          consumerGroupId: position.group,
-          topics: [{ topic: position.topic, partitions: [{ partition: position.partition, offset: position.offset }] }],
-        }),
-      );
-      step = 'committing';
-      await txn.commit();
+      await this.transact(records, position);
     } catch (err) {
-      const failure = kafkaError(err, `${step} the transaction of ${position.topic}[${position.partition}] (${this.o.transactionalId})`);
-      // A failed commit may or may not have reached the coordinator: the outcome is unknown.
-      if (failure.code === 'KAFKA_FENCED' || step === 'committing') throw this.fail(failure);
-      try {
-        await txn.abort();
-      } catch (abortErr) {
-        throw this.fail(kafkaError(abortErr, `aborting after ${failure.message}`));
+      const failure = kafkaError(err, `committing the transaction of ${position.topic}[${position.partition}] (${this.o.transactionalId})`);
+      // Anything but fencing is retried by the runtime (when retriable), through recover().
+      if (failure.code === 'KAFKA_FENCED') {
+        this.inDoubt = undefined;
+        this.fenced = failure;
       }
       throw failure;
     }
+    this.inDoubt = undefined;
+    this.committed = end;
   }
 
   /** Disconnects; safe twice. An open transaction is left to the broker's timeout or the next owner's init. */
@@ -125,6 +127,56 @@ export class PartitionProducer {
     } catch (err) {
       this.o.logger.warn({ err: (err as Error).message, transactionalId: this.o.transactionalId }, 'disconnecting a transactional producer failed');
     }
+  }
+
+  /** One attempt; no abort on failure: the next attempt's InitProducerId settles the transaction. */
+  private async transact(records: OutputRecord[], position: CommitPosition): Promise<void> {
+    let step = 'beginning';
+    try {
+      const txn = await this.producer.transaction();
+      step = 'producing';
+      if (records.length > 0) await txn.sendBatch({ acks: -1, topicMessages: byTopic(records) });
+      step = 'adding offsets to';
+      await this.sendOffsets(() =>
+        txn.sendOffsets({
+          consumerGroupId: position.group,
+          topics: [{ topic: position.topic, partitions: [{ partition: position.partition, offset: position.offset }] }],
+        }),
+      );
+      step = 'committing';
+      await txn.commit();
+    } catch (err) {
+      throw kafkaError(err, `${step} the transaction of ${position.topic}[${position.partition}] (${this.o.transactionalId})`);
+    }
+  }
+
+  /**
+   * After a failed attempt that was committing `attempted`: replaces the kafkajs producer (settling
+   * the failed transaction), then learns from the committed offset whether it committed. A failure
+   * here leaves the attempt in doubt, so the next call starts over (initializing the id again is
+   * harmless: this producer owns it).
+   */
+  private async recover(position: CommitPosition, attempted: bigint): Promise<void> {
+    const where = `${position.topic}[${position.partition}]`;
+    const old = this.producer;
+    await old.disconnect().catch(() => undefined);
+    this.producer = await connectTransactional(this.kafka, this.o);
+    const readBack = await this.o.readCommitted();
+    const known = this.committed ?? null;
+    const verdict = judgeReadBack({ known, attempted, readBack });
+    const details = { topic: position.topic, partition: position.partition, known: show(known), attempted: attempted.toString(), readBack: show(readBack) };
+    this.inDoubt = undefined;
+    if (verdict === 'moved') {
+      this.fenced = new TributaryError(
+        'KAFKA_FENCED',
+        `recovering the transaction of ${where} (${this.o.transactionalId}): the group's committed offset is ${show(readBack)}, but this producer committed ${show(known)} and was committing ${attempted}; another member has committed for this partition since, so it stops writing it`,
+        { details },
+      );
+      throw this.fenced;
+    }
+    this.committed = readBack;
+    if (verdict === 'committed') this.o.logger.info(details, 'the failed transaction had committed; not producing it again');
+    else this.o.logger.info(details, 'the failed transaction did not commit; producing the batch again');
   }
 
   private async sendOffsets(send: () => Promise<void>): Promise<void> {
@@ -139,19 +191,39 @@ export class PartitionProducer {
       }
     }
   }
+}
 
-  /** Marks the producer unusable for good; returns the error to throw (non-retriable, so the task stops). */
-  private fail(err: TributaryError): TributaryError {
-    this.broken =
-      err.code === 'KAFKA_FENCED'
-        ? err
-        : new TributaryError('SINK_FAILED', `${err.message}; the transaction's outcome is unknown, so this partition stops here and resumes from its committed offset when reassigned (restart the pipeline)`, {
-            cause: err,
-            retriable: false,
-            details: err.details,
-          });
-    return this.broken;
+/**
+ * A connected kafkajs producer with the id registered (Java's initTransactions()): InitProducerId
+ * bumps the id's epoch, fencing older producers of it and settling their open transaction.
+ */
+async function connectTransactional(kafka: Kafka, o: PartitionProducerOptions): Promise<Producer> {
+  const producer = kafka.producer({
+    transactionalId: o.transactionalId,
+    transactionTimeout: o.transactionTimeoutMs,
+    idempotent: true,
+    // kafkajs keeps an idempotent producer's order only with one request in flight.
+    maxInFlightRequests: 1,
+    allowAutoTopicCreation: false,
+    // kafkajs 2's default: murmur2 of the key modulo all partitions, as the Java client does.
+    createPartitioner: Partitioners.DefaultPartitioner,
+    retry: o.retry,
+  });
+  try {
+    await producer.connect();
+    // kafkajs registers the id in its first transaction(); an empty transaction then ends without
+    // a request.
+    const init = await producer.transaction();
+    await init.abort();
+  } catch (err) {
+    await producer.disconnect().catch(() => undefined);
+    throw kafkaError(err, `initializing transactional id ${o.transactionalId}`);
   }
+  return producer;
+}
+
+function show(offset: bigint | null): string {
+  return offset === null ? 'none' : offset.toString();
 }
 
 function byTopic(records: readonly OutputRecord[]): Array<{ topic: string; messages: Message[] }> {

@@ -81,6 +81,16 @@ export class KafkaSinkTask implements SinkTask {
     const admin = this.requireAdmin();
     const topics = [...new Set(partitions.map((p) => p.topic))];
     await this.checkInputTopics(admin, topics);
+    // A producer kept from an earlier assignment is reused unless it was fenced or has a failed
+    // attempt unresolved: this assignment makes this member the owner, so a new one initializes the
+    // id (settling that attempt's transaction) before the offsets are read.
+    for (const tp of partitions) {
+      const kept = this.producers.get(partitionKey(tp));
+      if (kept !== undefined && !kept.healthy) {
+        this.producers.delete(partitionKey(tp));
+        await kept.close();
+      }
+    }
     const pending = partitions.filter((tp) => !this.producers.has(partitionKey(tp)));
     for (let i = 0; i < pending.length; i += INIT_CONCURRENCY) {
       const opened = await Promise.allSettled(pending.slice(i, i + INIT_CONCURRENCY).map((tp) => this.openProducer(tp)));
@@ -101,6 +111,12 @@ export class KafkaSinkTask implements SinkTask {
       for (const { partition, offset } of ps) {
         if (wanted.has(partitionKey({ topic, partition })) && !offset.startsWith('-')) positions.push({ topic, partition, offset });
       }
+    }
+    // Each producer learns where its partition resumes: its read-back after a failed attempt
+    // compares against it, and batches below it are never produced again.
+    for (const tp of partitions) {
+      const at = positions.find((p) => p.topic === tp.topic && p.partition === tp.partition);
+      this.producers.get(partitionKey(tp))?.resumeAt(at === undefined ? null : BigInt(at.offset));
     }
     this.ctx.logger.info({ partitions: partitions.length, positions: positions.length }, 'transactional producers ready; resuming from committed offsets');
     return positions;
@@ -165,12 +181,26 @@ export class KafkaSinkTask implements SinkTask {
       retry: CLIENT_RETRY,
       clock: this.ctx.clock,
       logger: this.ctx.logger,
+      readCommitted: () => this.readCommitted(tp),
     });
     if (this.stopped) {
       await producer.close();
       return;
     }
     this.producers.set(partitionKey(tp), producer);
+  }
+
+  /** The group's committed offset of one input partition (null: none), read after a failed transaction was settled. */
+  private async readCommitted(tp: TopicPartition): Promise<bigint | null> {
+    const admin = this.requireAdmin();
+    let fetched: Awaited<ReturnType<Admin['fetchOffsets']>>;
+    try {
+      fetched = await admin.fetchOffsets({ groupId: this.ctx.group, topics: [tp.topic] });
+    } catch (err) {
+      throw kafkaError(err, `reading back the committed offset of ${tp.topic}[${tp.partition}] (group ${this.ctx.group})`);
+    }
+    const offset = fetched.find((t) => t.topic === tp.topic)?.partitions.find((p) => p.partition === tp.partition)?.offset;
+    return offset === undefined || offset.startsWith('-') ? null : BigInt(offset);
   }
 
   /**
