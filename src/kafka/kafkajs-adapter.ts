@@ -43,7 +43,11 @@ import type {
 import { kafkaError } from './errors.ts';
 import { fromKafkaHeaders, toKafkaHeaders, type KafkaHeaders } from './headers.ts';
 import { createKafkajsLogCreator, KAFKAJS_LEVELS, type KafkaLogLevel } from './kafkajs-log.ts';
+import { installExactRecordEncoder } from './kafkajs-record-encoder.ts';
 import { tributaryPartitioner } from './partitioner.ts';
+
+// Before any producer exists: kafkajs loads its Produce request (which takes the record encoder) on the first send.
+installExactRecordEncoder();
 
 /** What the adapter needs to reach a cluster: a full KafkaSpec, or just brokers (tests, the embedded broker). */
 export type KafkaConnection = Pick<KafkaSpec, 'brokers'> & Partial<Omit<KafkaSpec, 'brokers'>>;
