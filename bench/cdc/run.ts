@@ -85,6 +85,8 @@ interface Line {
   pipelineRowsPerSec?: number;
   /** The same, counted from the first record visible in the topic (without the pipeline's startup). */
   pipelineSteadyRowsPerSec?: number;
+  /** CPU time (user + system) of this whole process per row over the pipeline run, in microseconds. */
+  pipelineCpuMicrosPerRow?: number;
 }
 
 async function insertHeavy(db: MariaDbHarness): Promise<Line> {
@@ -240,7 +242,12 @@ async function until(condition: () => boolean, running: Promise<unknown>, timeou
  * the workload is complete; the clock runs from `run()` until a read_committed consumer has seen
  * every row's record. Returns seconds, and seconds until the first record was visible (startup).
  */
-async function pipelineDrain(broker: EmbeddedBroker, db: MariaDbHarness, line: Line, format: 'canal' | 'debezium'): Promise<{ secs: number; firstSecs: number; steadyRowsPerSec: number }> {
+async function pipelineDrain(
+  broker: EmbeddedBroker,
+  db: MariaDbHarness,
+  line: Line,
+  format: 'canal' | 'debezium',
+): Promise<{ secs: number; firstSecs: number; steadyRowsPerSec: number; cpuMicrosPerRow: number }> {
   const name = `bench-cdc-${randomUUID().slice(0, 8)}`;
   const topic = `${name}.rows`;
   const { runner, client } = await pipelineRunner(broker, db, name, topic, format);
@@ -249,14 +256,17 @@ async function pipelineDrain(broker: EmbeddedBroker, db: MariaDbHarness, line: L
   let first = 0;
   let seenAtFirst = 0;
   let last = 0;
+  let cpuAtLast: NodeJS.CpuUsage | undefined;
   const unwatch = await watch(client, topic, (value, at) => {
     if (value === null) return;
     if (seen === 0) first = at;
     seen++;
     if (at === first) seenAtFirst = seen;
     last = at;
+    if (seen === line.rows) cpuAtLast = process.cpuUsage(cpuAtStart);
   });
   const stop = new AbortController();
+  const cpuAtStart = process.cpuUsage();
   const began = Date.now();
   const running = runner.run(stop.signal);
   const ticker = setInterval(() => progress(`pipeline: ${line.workload}: ${seen}/${line.rows} rows visible in ${topic}`), 2000);
@@ -269,7 +279,8 @@ async function pipelineDrain(broker: EmbeddedBroker, db: MariaDbHarness, line: L
     await unwatch();
   }
   const steadyRowsPerSec = last > first ? (line.rows - seenAtFirst) / ((last - first) / 1000) : Number.NaN;
-  return { secs: (last - began) / 1000, firstSecs: (first - began) / 1000, steadyRowsPerSec };
+  const cpuMicrosPerRow = cpuAtLast === undefined ? Number.NaN : (cpuAtLast.user + cpuAtLast.system) / line.rows;
+  return { secs: (last - began) / 1000, firstSecs: (first - began) / 1000, steadyRowsPerSec, cpuMicrosPerRow };
 }
 
 /**
@@ -367,9 +378,10 @@ async function main(): Promise<void> {
     if (PIPELINE_LEVEL) {
       broker = await EmbeddedBroker.start({ dataDir: brokerDir, port: 0, logger: silentLogger });
       for (const line of lines) {
-        const { secs, firstSecs, steadyRowsPerSec } = await pipelineDrain(broker, db, line, PIPELINE_FORMAT);
+        const { secs, firstSecs, steadyRowsPerSec, cpuMicrosPerRow } = await pipelineDrain(broker, db, line, PIPELINE_FORMAT);
         line.pipelineRowsPerSec = line.rows / secs;
         line.pipelineSteadyRowsPerSec = steadyRowsPerSec;
+        line.pipelineCpuMicrosPerRow = cpuMicrosPerRow;
         progress(`pipeline: ${line.workload}: ${fmt(line.pipelineRowsPerSec).trim()} rows/s (${secs.toFixed(2)} s, first record visible after ${firstSecs.toFixed(2)} s)`);
       }
       topicLat = await pipelineLatency(broker, db, LATENCY_ROWS);
@@ -389,10 +401,12 @@ async function main(): Promise<void> {
     }
     if (PIPELINE_LEVEL) {
       out.push(`binlog -> topic (PipelineRunner, exactly-once, ${PIPELINE_FORMAT} as JSON, embedded broker in-process, read_committed consumer)`);
-      out.push(`${'workload'.padEnd(30)} ${'server rows/s'.padStart(14)} ${'topic rows/s'.padStart(14)} ${'ratio'.padStart(7)} ${'after 1st record'.padStart(17)} ${'ratio'.padStart(7)}`);
+      out.push(
+        `${'workload'.padEnd(30)} ${'server rows/s'.padStart(14)} ${'topic rows/s'.padStart(14)} ${'ratio'.padStart(7)} ${'after 1st record'.padStart(17)} ${'ratio'.padStart(7)} ${'CPU µs/row'.padStart(11)}`,
+      );
       for (const l of lines) {
         out.push(
-          `${l.workload.padEnd(30)} ${fmt(l.serverRowsPerSec).padStart(14)} ${rate(l.pipelineRowsPerSec).padStart(14)} ${ratio(l.pipelineRowsPerSec, l).padStart(7)} ${rate(l.pipelineSteadyRowsPerSec).padStart(17)} ${ratio(l.pipelineSteadyRowsPerSec, l).padStart(7)}`,
+          `${l.workload.padEnd(30)} ${fmt(l.serverRowsPerSec).padStart(14)} ${rate(l.pipelineRowsPerSec).padStart(14)} ${ratio(l.pipelineRowsPerSec, l).padStart(7)} ${rate(l.pipelineSteadyRowsPerSec).padStart(17)} ${ratio(l.pipelineSteadyRowsPerSec, l).padStart(7)} ${(l.pipelineCpuMicrosPerRow ?? Number.NaN).toFixed(0).padStart(11)}`,
         );
       }
       if (topicLat) out.push('', `commit-to-topic latency, ${LATENCY_ROWS} single-row transactions streamed live: p50 ${topicLat.p50} ms, p99 ${topicLat.p99} ms, max ${topicLat.max} ms`);
