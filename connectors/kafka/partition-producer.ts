@@ -157,26 +157,34 @@ export class PartitionProducer {
    * harmless: this producer owns it).
    */
   private async recover(position: CommitPosition, attempted: bigint): Promise<void> {
-    const where = `${position.topic}[${position.partition}]`;
+    const known = this.committed ?? null;
+    // Read once before initializing the id: if another member has already committed for the
+    // partition, this one lost it, and initializing the id would fence that member. (Before the
+    // init only `moved` is conclusive: the failed transaction may still be completing.)
+    const early = await this.o.readCommitted();
+    if (judgeReadBack({ known, attempted, readBack: early }) === 'moved') this.stopMoved(position, known, attempted, early);
     const old = this.producer;
     await old.disconnect().catch(() => undefined);
     this.producer = await connectTransactional(this.kafka, this.o);
     const readBack = await this.o.readCommitted();
-    const known = this.committed ?? null;
     const verdict = judgeReadBack({ known, attempted, readBack });
-    const details = { topic: position.topic, partition: position.partition, known: show(known), attempted: attempted.toString(), readBack: show(readBack) };
+    if (verdict === 'moved') this.stopMoved(position, known, attempted, readBack);
     this.inDoubt = undefined;
-    if (verdict === 'moved') {
-      this.fenced = new TributaryError(
-        'KAFKA_FENCED',
-        `recovering the transaction of ${where} (${this.o.transactionalId}): the group's committed offset is ${show(readBack)}, but this producer committed ${show(known)} and was committing ${attempted}; another member has committed for this partition since, so it stops writing it`,
-        { details },
-      );
-      throw this.fenced;
-    }
     this.committed = readBack;
+    const details = { topic: position.topic, partition: position.partition, known: show(known), attempted: attempted.toString(), readBack: show(readBack) };
     if (verdict === 'committed') this.o.logger.info(details, 'the failed transaction had committed; not producing it again');
     else this.o.logger.info(details, 'the failed transaction did not commit; producing the batch again');
+  }
+
+  /** Another member has committed for the partition: terminal, like KAFKA_FENCED. */
+  private stopMoved(position: CommitPosition, known: bigint | null, attempted: bigint, readBack: bigint | null): never {
+    this.inDoubt = undefined;
+    this.fenced = new TributaryError(
+      'KAFKA_FENCED',
+      `recovering the transaction of ${position.topic}[${position.partition}] (${this.o.transactionalId}): the group's committed offset is ${show(readBack)}, but this producer committed ${show(known)} and was committing ${attempted}; another member has committed for this partition since, so it stops writing it`,
+      { details: { topic: position.topic, partition: position.partition, known: show(known), attempted: attempted.toString(), readBack: show(readBack) } },
+    );
+    throw this.fenced;
   }
 
   private async sendOffsets(send: () => Promise<void>): Promise<void> {
