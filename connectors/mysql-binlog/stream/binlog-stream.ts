@@ -101,6 +101,9 @@ export class BinlogStream {
     if (this.client === undefined) await this.connect();
     const client = this.client as BinlogClient;
     const deadline = this.o.clock.now() + this.o.pollTimeoutMs;
+    // One timer per poll, not per event: the wait for the next packet races it.
+    let expiry: PollExpiry | undefined;
+    const expired = (): Promise<undefined> => (expiry ??= pollExpiry(this.o.clock, deadline, signal)).expired;
     try {
       for (;;) {
         if (signal.aborted) break;
@@ -112,7 +115,7 @@ export class BinlogStream {
         }
         // Return what is complete rather than wait, unless more is already buffered.
         if (this.ready.length > 0 && this.pending === undefined && client.connection.channel.buffered === 0) break;
-        const raw = await this.nextRaw(client, deadline, signal);
+        const raw = await this.nextRaw(client, expired);
         if (raw === undefined) break;
         if (raw === null) throw new Error('the server ended the binlog stream');
         await this.process(client, raw);
@@ -120,6 +123,8 @@ export class BinlogStream {
     } catch (err) {
       this.disconnect();
       throw err;
+    } finally {
+      expiry?.release();
     }
     const out = this.ready.splice(0);
     const last = out[out.length - 1];
@@ -135,8 +140,8 @@ export class BinlogStream {
     return this.ready.length;
   }
 
-  /** The next raw event; undefined when the deadline passed or the poll was aborted first. */
-  private async nextRaw(client: BinlogClient, deadline: number, signal: AbortSignal): Promise<Buffer | null | undefined> {
+  /** The next raw event; undefined when the poll's deadline passed or the poll was aborted first. */
+  private async nextRaw(client: BinlogClient, expired: () => Promise<undefined>): Promise<Buffer | null | undefined> {
     // Fast path: a packet is already buffered, so no timer is needed to bound the wait.
     if (this.pending === undefined && client.connection.channel.buffered > 0) {
       const raw = await client.nextRaw();
@@ -149,31 +154,16 @@ export class BinlogStream {
       p.catch(() => undefined);
       this.pending = p;
     }
-    const wait = deadline - this.o.clock.now();
-    const timer = new AbortController();
-    const onAbort = (): void => timer.abort();
-    signal.addEventListener('abort', onAbort, { once: true });
-    try {
-      const result = await Promise.race([
-        this.pending.then((v) => ({ v })),
-        this.o.clock.sleep(Math.max(0, wait), timer.signal).then(
-          () => undefined,
-          () => undefined,
-        ),
-      ]);
-      if (result === undefined) {
-        if (this.o.clock.now() - this.lastPacketAt > this.o.idleTimeoutMs) {
-          throw new Error(`no event or heartbeat from the server for ${this.o.idleTimeoutMs} ms`);
-        }
-        return undefined;
+    const result = await Promise.race([this.pending.then((v) => ({ v })), expired()]);
+    if (result === undefined) {
+      if (this.o.clock.now() - this.lastPacketAt > this.o.idleTimeoutMs) {
+        throw new Error(`no event or heartbeat from the server for ${this.o.idleTimeoutMs} ms`);
       }
-      this.pending = undefined;
-      this.lastPacketAt = this.o.clock.now();
-      return result.v;
-    } finally {
-      timer.abort();
-      signal.removeEventListener('abort', onAbort);
+      return undefined;
     }
+    this.pending = undefined;
+    this.lastPacketAt = this.o.clock.now();
+    return result.v;
   }
 
   private async connect(): Promise<void> {
@@ -430,4 +420,31 @@ export class UnsupportedEventError extends Error {
     super(message);
     this.name = 'UnsupportedEventError';
   }
+}
+
+interface PollExpiry {
+  /** Resolves (never rejects) at the deadline, or when the poll's signal aborts. */
+  expired: Promise<undefined>;
+  /** Cancels the timer and stops listening to the signal. */
+  release(): void;
+}
+
+/** Cancelling a sleep with a fixed reason spares creating an AbortError (and its stack) each time. */
+const RELEASED = Symbol('poll finished');
+
+function pollExpiry(clock: Clock, deadline: number, signal: AbortSignal): PollExpiry {
+  const timer = new AbortController();
+  const onAbort = (): void => timer.abort(RELEASED);
+  signal.addEventListener('abort', onAbort, { once: true });
+  const expired = clock.sleep(Math.max(0, deadline - clock.now()), timer.signal).then(
+    () => undefined,
+    () => undefined,
+  );
+  return {
+    expired,
+    release: () => {
+      timer.abort(RELEASED);
+      signal.removeEventListener('abort', onAbort);
+    },
+  };
 }
