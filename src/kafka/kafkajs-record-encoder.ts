@@ -98,10 +98,29 @@ function writeVarLong(buf: Buffer, at: number, value: number): number {
   return at;
 }
 
+/** Strings up to this long are measured and written a character at a time when they are ASCII. */
+const SHORT_STRING = 64;
+
+/** UTF-8 length; short ASCII strings (header names and values, keys) without a native call. */
+function utf8Length(s: string): number {
+  if (s.length > SHORT_STRING) return Buffer.byteLength(s, 'utf8');
+  for (let i = 0; i < s.length; i++) if (s.charCodeAt(i) >= 0x80) return Buffer.byteLength(s, 'utf8');
+  return s.length;
+}
+
+/** Writes `s`, whose UTF-8 length is `length`, at `at`. */
+function writeUtf8(buf: Buffer, at: number, s: string, length: number): void {
+  if (length === s.length && length <= SHORT_STRING) {
+    for (let i = 0; i < length; i++) buf[at + i] = s.charCodeAt(i);
+  } else {
+    buf.write(s, at, length, 'utf8');
+  }
+}
+
 /** Byte length of a key, value or header value as kafkajs writes it; -1 for null; undefined: not ours to encode. */
 function bytesLength(v: unknown): number | undefined {
   if (v === null || v === undefined) return -1;
-  if (typeof v === 'string') return Buffer.byteLength(v, 'utf8');
+  if (typeof v === 'string') return utf8Length(v);
   if (Buffer.isBuffer(v)) return v.length;
   return undefined;
 }
@@ -113,8 +132,8 @@ function sizeOfBytes(length: number): number {
 function writeBytes(buf: Buffer, at: number, v: unknown, length: number): number {
   if (length < 0) return writeVarInt(buf, at, -1);
   at = writeVarInt(buf, at, length);
-  if (typeof v === 'string') buf.write(v, at, length, 'utf8');
-  else (v as Buffer).copy(buf, at);
+  if (typeof v === 'string') writeUtf8(buf, at, v, length);
+  else buf.set(v as Buffer, at);
   return at + length;
 }
 
@@ -136,7 +155,7 @@ export function exactRecordEncoder(original: KafkajsRecordEncoder): KafkajsRecor
     for (const name of Object.keys(headers)) {
       const entry = headers[name];
       const values = Array.isArray(entry) ? (entry as unknown[]) : [entry];
-      const nameLength = Buffer.byteLength(name, 'utf8');
+      const nameLength = utf8Length(name);
       for (const v of values) {
         // kafkajs measures every header value with Buffer.byteLength, so null or anything else throws there.
         const length = v === null || v === undefined ? undefined : bytesLength(v);
@@ -161,7 +180,7 @@ export function exactRecordEncoder(original: KafkajsRecordEncoder): KafkajsRecor
     for (let i = 0; i < count; i++) {
       const nameLength = headerKeyLengths[i] as number;
       at = writeVarInt(buf, at, nameLength);
-      buf.write(headerKeys[i] as string, at, nameLength, 'utf8');
+      writeUtf8(buf, at, headerKeys[i] as string, nameLength);
       at += nameLength;
       at = writeBytes(buf, at, headerValues[i], headerLengths[i] as number);
     }
