@@ -64,9 +64,11 @@ export interface SourceProgress {
  * after (or, exactly-once, atomically with) the records.
  *
  * Pipelining: while one delivery is in flight the worker keeps polling and preparing the next one;
- * it waits only when the next delivery is full (`maxBatchBytes`). Invariant: deliveries complete in
- * poll order, and a poll batch is never split across deliveries, so positions only move forward and
- * a source transaction returned in one poll is committed atomically.
+ * it waits only when the next delivery is full (`maxBatchBytes`). The next delivery is sent as soon
+ * as the one in flight completes, so several poll batches (several source transactions) share a
+ * delivery when the source is faster than Kafka. Invariant: deliveries complete in poll order, and
+ * a poll batch is never split across deliveries, so positions only move forward and a source
+ * transaction returned in one poll is committed atomically.
  */
 export class SourceWorker {
   readonly progress: SourceProgress = { polled: 0, produced: 0, deadLettered: 0, dropped: 0, exhausted: false };
@@ -107,11 +109,25 @@ export class SourceWorker {
     let inFlightDone = true;
     let inFlightError: unknown;
     let next: Delivery = { records: [], offsets: [], bytes: 0 };
-    const launch = (delivery: Delivery): void => {
+    // While a poll batch is being added to `next` (or adding it failed), `next` must not be sent:
+    // a poll batch is never split across deliveries.
+    let preparing = false;
+    // Set once run() is leaving: nothing new is sent after that.
+    let stopping = false;
+    /**
+     * Sends `next` if nothing is in flight. Also called when a delivery completes, so what was
+     * prepared meanwhile goes out at once rather than when the next poll returns (which can take
+     * the source's whole poll timeout when it has nothing more).
+     */
+    const launchNext = (): void => {
+      if (!inFlightDone || preparing || stopping || inFlightError !== undefined || next.offsets.length === 0) return;
+      const delivery = next;
+      next = { records: [], offsets: [], bytes: 0 };
       inFlightDone = false;
       inFlight = this.deliver(delivery).then(
         () => {
           inFlightDone = true;
+          launchNext();
         },
         (err: unknown) => {
           inFlightDone = true;
@@ -134,27 +150,29 @@ export class SourceWorker {
           break;
         }
         if (batch.length === 0) {
-          if (next.offsets.length > 0 && inFlightDone) {
-            launch(next);
-            next = { records: [], offsets: [], bytes: 0 };
-          }
+          launchNext();
           await clock.sleep(this.o.idleBackoffMs ?? 20, signal).catch(() => undefined);
           continue;
         }
         this.progress.polled += batch.length;
+        preparing = true;
         await this.prepare(batch, next);
+        preparing = false;
+        // Full: wait for the delivery in flight; its completion sends `next`.
         if (next.bytes >= this.o.maxBatchBytes && !inFlightDone) await inFlight;
-        if (inFlightDone) {
-          if (inFlightError !== undefined) throw inFlightError;
-          launch(next);
-          next = { records: [], offsets: [], bytes: 0 };
-        }
+        if (inFlightError !== undefined) throw inFlightError;
+        launchNext();
       }
-      await inFlight;
-      if (inFlightError !== undefined) throw inFlightError;
-      if (next.offsets.length > 0) await this.deliver(next);
+      // Everything polled is delivered before returning.
+      for (;;) {
+        if (inFlightError !== undefined) throw inFlightError;
+        if (!inFlightDone) await inFlight;
+        else if (next.offsets.length > 0) launchNext();
+        else break;
+      }
       return this.progress;
     } finally {
+      stopping = true;
       await inFlight;
       await task.stop();
       await this.producer?.disconnect();
