@@ -106,7 +106,7 @@ describe('SourceWorker pipelining', () => {
     return { worker, sent, events };
   }
 
-  const row = (value: string): SourceRecord => ({ topic: 't', key: null, value, sourcePartition: { s: 1 }, sourceOffset: { at: value } });
+  const row = (value: string): SourceRecord => ({ topic: 't', key: null, value, headers: [], sourcePartition: { s: 1 }, sourceOffset: { at: value } });
 
   it('sends what was prepared during a delivery as soon as it completes, not when the next poll returns', async () => {
     const first = deferred();
