@@ -47,7 +47,13 @@ export interface SourceWorkerOptions {
 
 interface Delivery {
   records: ProduceRecord[];
-  offsets: SourceRecord[];
+  /**
+   * The positions of the records polled into this delivery, a run of consecutive records with the
+   * same `sourcePartition` object kept as its last one, so `lastOffsets` of this equals that of all
+   * of them. Not the records themselves: holding every polled record (and its value) until the
+   * delivery commits kept them alive through garbage collections.
+   */
+  offsets: OffsetEntry[];
   bytes: number;
 }
 
@@ -228,7 +234,9 @@ export class SourceWorker {
   /** Transforms and serializes `batch` into `into`. Failed records go to dead letters; their positions still advance. */
   private async prepare(batch: SourceRecord[], into: Delivery): Promise<void> {
     for (const raw of batch) {
-      into.offsets.push(raw);
+      const tail = into.offsets[into.offsets.length - 1];
+      if (tail !== undefined && tail.sourcePartition === raw.sourcePartition) tail.sourceOffset = raw.sourceOffset;
+      else into.offsets.push({ sourcePartition: raw.sourcePartition, sourceOffset: raw.sourceOffset });
       let input = raw;
       let record: SourceRecord | null;
       try {

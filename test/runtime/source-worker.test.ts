@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { KafkaClient, ProduceRecord } from '../../src/kafka/client.ts';
 import type { DeadLetterReporter } from '../../src/runtime/dead-letter.ts';
 import type { RecordCodec } from '../../src/runtime/record-codec.ts';
-import type { SourceOffsetStore } from '../../src/runtime/source-offsets.ts';
+import { lastOffsets, type OffsetEntry, type SourceOffsetStore } from '../../src/runtime/source-offsets.ts';
 import { SourceWorker, chunksOf } from '../../src/runtime/source-worker.ts';
 import type { TopicEnsurer } from '../../src/runtime/topic-ensurer.ts';
 import { silentLogger, systemClock, type SourceRecord, type SourceTask } from '../../src/sdk/index.ts';
@@ -46,6 +46,7 @@ describe('SourceWorker pipelining', () => {
   function harness(batches: SourceRecord[][], gates: Map<number, Promise<void>>) {
     const sent: string[][] = [];
     const events: string[] = [];
+    const positions: OffsetEntry[][] = [];
     let transactions = 0;
     const producer = {
       connect: async () => undefined,
@@ -89,7 +90,10 @@ describe('SourceWorker pipelining', () => {
       offsets: {
         topic: 'offsets',
         load: async () => undefined,
-        toRecords: () => [{ topic: 'offsets', key: null, value: Buffer.from('position') }],
+        toRecords: (entries: OffsetEntry[]) => {
+          positions.push(entries);
+          return [{ topic: 'offsets', key: null, value: Buffer.from('position') }];
+        },
         remember: () => undefined,
         committed: () => false,
       } as unknown as SourceOffsetStore,
@@ -103,7 +107,7 @@ describe('SourceWorker pipelining', () => {
       logger: silentLogger,
       clock: systemClock,
     });
-    return { worker, sent, events };
+    return { worker, sent, events, positions };
   }
 
   const row = (value: string): SourceRecord => ({ topic: 't', key: null, value, headers: [], sourcePartition: { s: 1 }, sourceOffset: { at: value } });
@@ -136,5 +140,22 @@ describe('SourceWorker pipelining', () => {
     first.resolve();
     await running;
     expect(sent.flat()).toEqual(['a1', 'b1', 'c1']);
+  });
+
+  it('commits the last position of each source partition among the records of a delivery, in first-seen order', async () => {
+    const at = (partition: { s: number }, offset: number): SourceRecord => ({ topic: 't', key: null, value: `${partition.s}@${offset}`, headers: [], sourcePartition: partition, sourceOffset: { offset } });
+    const one = { s: 1 };
+    const two = { s: 2 };
+    // A separate object equal to `one`: the same source partition.
+    const oneAgain = { s: 1 };
+    const batch = [at(one, 1), at(one, 2), at(two, 1), at(one, 3), at(oneAgain, 4), at(two, 2), at(two, 3)];
+    const { worker, positions } = harness([batch], new Map());
+    const stop = new AbortController();
+    const running = worker.run(stop.signal);
+    while (positions.length < 1) await new Promise((r) => setTimeout(r, 1));
+    stop.abort();
+    await running;
+    expect(positions).toEqual([lastOffsets(batch)]);
+    expect(positions[0]?.map((e) => e.sourceOffset)).toEqual([{ offset: 4 }, { offset: 3 }]);
   });
 });
