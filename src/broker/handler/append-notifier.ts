@@ -12,6 +12,9 @@ export interface AppendWait {
   cancel(): void;
 }
 
+/** Cancels a waiter's timer; a fixed reason spares creating an AbortError (and its stack) per wake-up. */
+const WOKEN = Symbol('woken');
+
 export class AppendNotifier {
   private readonly waiters = new Map<string, Set<() => void>>();
 
@@ -41,7 +44,7 @@ export class AppendNotifier {
         if (set?.size === 0) this.waiters.delete(key);
       }
       signal.removeEventListener('abort', finish);
-      timer.abort();
+      timer.abort(WOKEN);
       wake();
     };
     for (const key of keys) {
