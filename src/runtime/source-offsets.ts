@@ -120,6 +120,16 @@ export class SourceOffsetStore {
     return entries.length > 0 && entries.every((e) => this.markers.get(this.keyOf(e.sourcePartition)) === marker);
   }
 
+  /** Keys of the positions whose latest known value was written by worker `instance` (its markers are `<instance>:<n>`). */
+  keysWrittenBy(instance: string): string[] {
+    return [...this.markers].filter(([, m]) => m.startsWith(`${instance}:`)).map(([key]) => key);
+  }
+
+  /** Of `keys`, those whose position, as last loaded, was written by someone other than worker `instance`. */
+  writtenByOthers(keys: string[], instance: string): string[] {
+    return keys.filter((key) => !(this.markers.get(key)?.startsWith(`${instance}:`) ?? false));
+  }
+
   private apply(key: Buffer | null, value: Buffer | null, headers: ReadonlyArray<{ key: string; value: Buffer | string | null }> = []): void {
     if (key === null) return;
     const text = key.toString('utf8');

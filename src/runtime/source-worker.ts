@@ -294,6 +294,26 @@ export class SourceWorker {
   }
 
   /**
+   * Before a retry replaces the producer: stops this copy if another copy of the task has committed
+   * positions that this copy wrote last. A retriable failure can be the first sign of being fenced
+   * (a newer copy started and aborted this copy's transaction); re-initialising the transactional id
+   * then would fence the newer copy in turn, and the zombie would write again. Positions are read
+   * without a producer, so nothing is fenced by the check itself.
+   */
+  private async refuseIfTakenOver(): Promise<void> {
+    if (this.o.delivery !== 'exactly-once') return;
+    const mine = this.o.offsets.keysWrittenBy(this.instance);
+    if (mine.length === 0) return;
+    await this.o.offsets.load();
+    if (this.o.offsets.writtenByOthers(mine, this.instance).length === 0) return;
+    throw new TributaryError(
+      'KAFKA_FENCED',
+      `source task ${this.transactionalId}: another copy of this task has committed positions since this copy last did; this copy stops so that only one copy writes`,
+      { retriable: false },
+    );
+  }
+
+  /**
    * After a commit that failed once everything was sent, and a new producer whose positions do not
    * show the delivery: did Kafka leave its records open instead of aborting them?
    *
@@ -343,6 +363,7 @@ export class SourceWorker {
    */
   private async transact(d: Delivery, entries: OffsetEntry[], positionRecords: ProduceRecord[], marker: string): Promise<void> {
     if (this.producerSuspect) {
+      await this.refuseIfTakenOver();
       await this.openProducer();
       this.producerSuspect = false;
       const doubt = this.inDoubt;

@@ -3,14 +3,13 @@ import { readFile } from 'node:fs/promises';
 import { promisify } from 'node:util';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createBuiltinRegistry } from '../../../src/builtins.ts';
-import type { KafkaClient, Producer, ProducerTransaction } from '../../../src/kafka/client.ts';
 import { createKafkaClient } from '../../../src/kafka/index.ts';
 import { loadPipelineFile } from '../../../src/pipeline/load.ts';
 import { PipelineRunner } from '../../../src/runtime/pipeline-runner.ts';
 import { silentLogger, systemClock, TributaryError } from '../../../src/sdk/index.ts';
 import { startKafka, type KafkaHarness } from '../../harness/kafka.ts';
 import { uniqueName } from '../../harness/names.ts';
-import { recordingLogger, tempDir, writePipeline } from './support.ts';
+import { aroundCommits, recordingLogger, tempDir, writePipeline } from './support.ts';
 
 const COUNT = 2_000;
 /** Broker kills, each a few milliseconds after a commit was sent (more are added until Kafka skips a marker at least once). */
@@ -18,23 +17,6 @@ const ROUNDS = Number(process.env.TRIBUTARY_KAFKA_RESTART_ROUNDS ?? 3);
 const MAX_ROUNDS = Number(process.env.TRIBUTARY_KAFKA_RESTART_MAX_ROUNDS ?? 8);
 /** What Apache Kafka logs when it completes a transaction without writing some of its markers. */
 const MARKER_SKIP = "Couldn't find leader endpoint for partitions";
-
-/** The real client, with a hook around each transaction commit (the commit itself still goes to the broker). */
-function aroundCommits(inner: KafkaClient, around: (commit: () => Promise<void>) => Promise<void>): KafkaClient {
-  const wrapTransaction = (tx: ProducerTransaction): ProducerTransaction => ({
-    send: (records) => tx.send(records),
-    sendOffsets: (offsets) => tx.sendOffsets(offsets),
-    abort: () => tx.abort(),
-    commit: () => around(() => tx.commit()),
-  });
-  const wrapProducer = (p: Producer): Producer => ({
-    connect: () => p.connect(),
-    send: (records) => p.send(records),
-    transaction: async () => wrapTransaction(await p.transaction()),
-    disconnect: () => p.disconnect(),
-  });
-  return { producer: (options) => wrapProducer(inner.producer(options)), consumer: (options) => inner.consumer(options), admin: () => inner.admin() };
-}
 
 /**
  * The broker is SIGKILLed a few milliseconds after the source sent EndTxn, so the commit's outcome

@@ -1,6 +1,7 @@
 import { mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import type { KafkaClient, Producer, ProducerTransaction } from '../../../src/kafka/client.ts';
 import type { Logger } from '../../../src/sdk/index.ts';
 
 /** A temp folder for one test, removed by `cleanup()`. */
@@ -41,4 +42,21 @@ export function recordingLogger(messages: string[]): Logger {
   };
   const logger: Logger = { trace: log, debug: log, info: log, warn: log, error: log, child: () => logger };
   return logger;
+}
+
+/** The real client, with a hook around each transaction commit (the commit itself still goes to the broker). */
+export function aroundCommits(inner: KafkaClient, around: (commit: () => Promise<void>) => Promise<void>): KafkaClient {
+  const wrapTransaction = (tx: ProducerTransaction): ProducerTransaction => ({
+    send: (records) => tx.send(records),
+    sendOffsets: (offsets) => tx.sendOffsets(offsets),
+    abort: () => tx.abort(),
+    commit: () => around(() => tx.commit()),
+  });
+  const wrapProducer = (p: Producer): Producer => ({
+    connect: () => p.connect(),
+    send: (records) => p.send(records),
+    transaction: async () => wrapTransaction(await p.transaction()),
+    disconnect: () => p.disconnect(),
+  });
+  return { producer: (options) => wrapProducer(inner.producer(options)), consumer: (options) => inner.consumer(options), admin: () => inner.admin() };
 }
