@@ -1,4 +1,6 @@
 import { createConnection, createServer, type Server, type Socket } from 'node:net';
+import { EmbeddedBroker } from '../../src/broker/index.ts';
+import { silentLogger } from '../../src/sdk/index.ts';
 
 /**
  * A TCP proxy in front of a Kafka broker that can lose one response on purpose: the request reaches
@@ -127,3 +129,30 @@ function frames(onFrame: (frame: Buffer) => void): (chunk: Buffer) => void {
     }
   };
 }
+
+/**
+ * An embedded broker on a temp data dir behind a fresh fault proxy: the broker advertises the
+ * proxy's port, so every connection a client opens after Metadata goes through the proxy. `close()`
+ * stops both (broker first).
+ */
+export async function startProxiedEmbeddedBroker(dataDir: string): Promise<{ proxy: FaultProxy; broker: EmbeddedBroker; close(): Promise<void> }> {
+  const proxy = await startFaultProxy();
+  try {
+    const broker = await EmbeddedBroker.start({ dataDir, port: 0, advertisedPort: proxy.port, logger: silentLogger });
+    proxy.target = { host: '127.0.0.1', port: broker.port };
+    return {
+      proxy,
+      broker,
+      close: async () => {
+        await broker.stop().catch(() => undefined);
+        await proxy.close();
+      },
+    };
+  } catch (err) {
+    await proxy.close();
+    throw err;
+  }
+}
+
+/** Kafka api keys of the requests tests lose responses of. */
+export const API_KEY = { PRODUCE: 0, END_TXN: 26, TXN_OFFSET_COMMIT: 28 } as const;

@@ -1,5 +1,4 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { EmbeddedBroker } from '../../../src/broker/index.ts';
 import { createBuiltinRegistry } from '../../../src/builtins.ts';
 import { createKafkaClient, type KafkaClient } from '../../../src/kafka/index.ts';
 import { loadPipelineFile } from '../../../src/pipeline/load.ts';
@@ -7,14 +6,11 @@ import type { PipelineSpec } from '../../../src/pipeline/types.ts';
 import { PipelineRunner, type PipelineRole } from '../../../src/runtime/pipeline-runner.ts';
 import { silentLogger, systemClock, type Logger } from '../../../src/sdk/index.ts';
 import { uniqueName } from '../../harness/names.ts';
-import { startFaultProxy, type FaultProxy } from '../../support/fault-proxy.ts';
+import { API_KEY, startProxiedEmbeddedBroker, type FaultProxy } from '../../support/fault-proxy.ts';
 import { waitFor } from '../../support/wait-for.ts';
 import { readTopic } from '../exactly-once/support.ts';
 import { recordingLogger, tempDir, writePipeline } from '../runtime/support.ts';
 
-const PRODUCE = 0;
-const END_TXN = 26;
-const TXN_OFFSET_COMMIT = 28;
 const COUNT = 600;
 
 /**
@@ -37,11 +33,8 @@ describe('kafka sink: a lost response in the middle of a transaction', () => {
   async function run(apiKey: number, occurrence: number): Promise<{ proxy: FaultProxy; ids: number[]; messages: string[] }> {
     const dir = await tempDir('tributary-kafka-sink-lost');
     cleanup.push(() => dir.cleanup());
-    const proxy = await startFaultProxy();
-    cleanup.push(() => proxy.close());
-    const broker = await EmbeddedBroker.start({ dataDir: `${dir.path}/broker`, port: 0, advertisedPort: proxy.port, logger: silentLogger });
-    cleanup.push(() => broker.stop());
-    proxy.target = { host: '127.0.0.1', port: broker.port };
+    const { proxy, close } = await startProxiedEmbeddedBroker(`${dir.path}/broker`);
+    cleanup.push(close);
     const name = uniqueName('sink-lost');
     const input = `${name}.orders`;
     const output = `${name}.out`;
@@ -136,7 +129,7 @@ errors: { retry: { timeout: 1m } }
   }
 
   it('EndTxn committed on the broker, response lost: the sink goes on and does not produce the batch again', async () => {
-    const { ids, messages } = await run(END_TXN, 3);
+    const { ids, messages } = await run(API_KEY.END_TXN, 3);
     expect(messages).toContain('the failed transaction had committed; not producing it again');
     expectEachIdOnce(ids);
   }, 150_000);
@@ -145,12 +138,12 @@ errors: { retry: { timeout: 1m } }
   // broker answers the duplicate with the first append: the sink itself never sees a failure here.
   // What this proves is that the resend does not duplicate the batch.
   it('Produce appended on the broker, response lost: the sink goes on and the output holds each record once', async () => {
-    const { ids } = await run(PRODUCE, 4);
+    const { ids } = await run(API_KEY.PRODUCE, 4);
     expectEachIdOnce(ids);
   }, 150_000);
 
   it('TxnOffsetCommit applied on the broker, response lost: the transaction is settled as aborted and the batch produced again', async () => {
-    const { ids, messages } = await run(TXN_OFFSET_COMMIT, 3);
+    const { ids, messages } = await run(API_KEY.TXN_OFFSET_COMMIT, 3);
     expect(messages).toContain('the failed transaction did not commit; producing the batch again');
     expectEachIdOnce(ids);
   }, 150_000);

@@ -1,15 +1,13 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { KafkaSinkTask, type KafkaSinkConfig } from '../../../connectors/kafka/index.ts';
-import { EmbeddedBroker } from '../../../src/broker/index.ts';
 import { createKafkaClient, type KafkaClient } from '../../../src/kafka/index.ts';
 import { silentLogger, systemClock, type SinkRecord } from '../../../src/sdk/index.ts';
 import { uniqueName } from '../../harness/names.ts';
-import { startFaultProxy, type FaultProxy } from '../../support/fault-proxy.ts';
+import { API_KEY, startProxiedEmbeddedBroker, type FaultProxy } from '../../support/fault-proxy.ts';
 import { rejection } from '../../support/rejection.ts';
 import { readTopic } from '../exactly-once/support.ts';
 import { recordingLogger, tempDir } from '../runtime/support.ts';
 
-const TXN_OFFSET_COMMIT = 28;
 
 /** Records `from`..`to` of `topic`[0], the value `{ n: offset }`. */
 function records(topic: string, from: number, to: number): SinkRecord[] {
@@ -33,11 +31,8 @@ describe('kafka sink task: recovering a failed transaction', () => {
   async function setup(): Promise<{ proxy: FaultProxy; client: KafkaClient; brokers: string[]; input: string; output: string; group: string }> {
     const dir = await tempDir('tributary-kafka-sink-recovery');
     cleanup.push(() => dir.cleanup());
-    const proxy = await startFaultProxy();
-    cleanup.push(() => proxy.close());
-    const broker = await EmbeddedBroker.start({ dataDir: `${dir.path}/broker`, port: 0, advertisedPort: proxy.port, logger: silentLogger });
-    cleanup.push(() => broker.stop());
-    proxy.target = { host: '127.0.0.1', port: broker.port };
+    const { proxy, close } = await startProxiedEmbeddedBroker(`${dir.path}/broker`);
+    cleanup.push(close);
     const brokers = [`127.0.0.1:${proxy.port}`];
     const client = createKafkaClient({ brokers }, { logger: silentLogger, clientId: 'kafka-sink-recovery-test' });
     const input = uniqueName('recovery-in');
@@ -75,7 +70,7 @@ describe('kafka sink task: recovering a failed transaction', () => {
     await t.open([tp]);
     await t.put(records(input, 0, 4), [{ ...tp, offset: '5' }]);
 
-    proxy.loseResponse(TXN_OFFSET_COMMIT, 1);
+    proxy.loseResponse(API_KEY.TXN_OFFSET_COMMIT, 1);
     const err = await rejection(t.put(records(input, 5, 9), [{ ...tp, offset: '10' }]));
     expect(err.retriable, err.message).toBe(true);
     // What the runtime's retry does: the same call again.
@@ -95,7 +90,7 @@ describe('kafka sink task: recovering a failed transaction', () => {
     await zombie.start();
     await zombie.open([tp]);
     await zombie.put(records(input, 0, 4), [{ ...tp, offset: '5' }]);
-    proxy.loseResponse(TXN_OFFSET_COMMIT, 1);
+    proxy.loseResponse(API_KEY.TXN_OFFSET_COMMIT, 1);
     await rejection(zombie.put(records(input, 5, 9), [{ ...tp, offset: '10' }]));
 
     // The partition moves on meanwhile: the new owner settles the open attempt and commits a batch.

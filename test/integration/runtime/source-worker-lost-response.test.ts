@@ -1,16 +1,13 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { EmbeddedBroker } from '../../../src/broker/index.ts';
 import { createBuiltinRegistry } from '../../../src/builtins.ts';
 import { createKafkaClient } from '../../../src/kafka/index.ts';
 import { loadPipelineFile } from '../../../src/pipeline/load.ts';
 import { PipelineRunner } from '../../../src/runtime/pipeline-runner.ts';
 import { silentLogger, systemClock } from '../../../src/sdk/index.ts';
 import { uniqueName } from '../../harness/names.ts';
-import { startFaultProxy, type FaultProxy } from '../../support/fault-proxy.ts';
+import { API_KEY, startProxiedEmbeddedBroker, type FaultProxy } from '../../support/fault-proxy.ts';
 import { readFileSinkOutput, recordingLogger, tempDir, writePipeline } from './support.ts';
 
-const PRODUCE = 0;
-const END_TXN = 26;
 const COUNT = 1_000;
 
 /**
@@ -29,11 +26,8 @@ describe('source worker: a lost response in the middle of a transaction', () => 
   async function run(apiKey: number, occurrence: number): Promise<{ proxy: FaultProxy; ids: number[]; messages: string[] }> {
     const dir = await tempDir('tributary-lost-response');
     cleanup.push(() => dir.cleanup());
-    const proxy = await startFaultProxy();
-    cleanup.push(() => proxy.close());
-    const broker = await EmbeddedBroker.start({ dataDir: `${dir.path}/broker`, port: 0, advertisedPort: proxy.port, logger: silentLogger });
-    cleanup.push(() => broker.stop());
-    proxy.target = { host: '127.0.0.1', port: broker.port };
+    const { proxy, close } = await startProxiedEmbeddedBroker(`${dir.path}/broker`);
+    cleanup.push(close);
     const name = uniqueName('lost');
     const out = `${dir.path}/out`;
     const file = await writePipeline(
@@ -77,14 +71,14 @@ errors: { retry: { timeout: 1m } }
   }
 
   it('EndTxn committed on the broker, response lost: the delivery is not sent again', async () => {
-    const { proxy, ids, messages } = await run(END_TXN, 4);
+    const { proxy, ids, messages } = await run(API_KEY.END_TXN, 4);
     expect(proxy.cuts, `requests by api key: ${JSON.stringify([...proxy.requests])}`).toBe(1);
     expect(messages).toContain('the failed transaction had committed; not sending it again');
     expectEachIdOnce(ids);
   }, 120_000);
 
   it('Produce appended on the broker, response lost: the transaction is aborted and sent once more', async () => {
-    const { proxy, ids } = await run(PRODUCE, 6);
+    const { proxy, ids } = await run(API_KEY.PRODUCE, 6);
     expect(proxy.cuts, `requests by api key: ${JSON.stringify([...proxy.requests])}`).toBe(1);
     expectEachIdOnce(ids);
   }, 120_000);
