@@ -1,4 +1,4 @@
-import type { KafkaClient, Producer } from '../kafka/client.ts';
+import type { KafkaClient, ProduceRecord, Producer } from '../kafka/client.ts';
 import { TributaryError, errorMessage } from '../sdk/errors.ts';
 import type { Logger } from '../sdk/logger.ts';
 import type { RecordHeader } from '../sdk/record.ts';
@@ -49,18 +49,29 @@ export class DeadLetterReporter {
   }
 
   async report(failure: Failure): Promise<void> {
+    const letter = this.letter(failure);
+    if (letter === undefined) return;
+    if (this.producer === undefined) {
+      this.producer = this.opts.client.producer({ idempotent: true });
+      await this.producer.connect();
+    }
+    await this.producer.send([letter]);
+  }
+
+  /**
+   * Applies the tolerance like `report()` (throws for `none`, logs and counts for `all`) but returns
+   * the dead letter instead of sending it, so a caller with a transaction can write it there:
+   * undefined when there is no dead-letter topic.
+   */
+  letter(failure: Failure): ProduceRecord | undefined {
     const { tolerance, topic, logger, pipeline } = this.opts;
     const err = failure.error;
     if (tolerance === 'none') throw err;
     this.count++;
     const code = err instanceof TributaryError ? err.code : 'UNKNOWN';
     logger.warn({ stage: failure.stage, code, error: errorMessage(err), origin: failure.origin, deadLetterTopic: topic }, topic ? 'record sent to the dead-letter topic' : 'record skipped (errors.tolerance: all, no deadLetterTopic)');
-    if (topic === undefined) return;
-    if (this.producer === undefined) {
-      this.producer = this.opts.client.producer({ idempotent: true });
-      await this.producer.connect();
-    }
-    await this.producer.send([{ topic, key: failure.key, value: failure.value, headers: deadLetterHeaders(failure, pipeline) }]);
+    if (topic === undefined) return undefined;
+    return { topic, key: failure.key, value: failure.value, headers: deadLetterHeaders(failure, pipeline) };
   }
 
   async close(): Promise<void> {

@@ -47,6 +47,8 @@ export interface SourceWorkerOptions {
 
 interface Delivery {
   records: ProduceRecord[];
+  /** Dead letters of this delivery's failed records; exactly-once, they share its transaction. */
+  letters: ProduceRecord[];
   /**
    * The positions of the records polled into this delivery, a run of consecutive records with the
    * same `sourcePartition` object kept as its last one, so `lastOffsets` of this equals that of all
@@ -114,7 +116,7 @@ export class SourceWorker {
     let inFlight: Promise<void> | undefined;
     let inFlightDone = true;
     let inFlightError: unknown;
-    let next: Delivery = { records: [], offsets: [], bytes: 0 };
+    let next: Delivery = { records: [], letters: [], offsets: [], bytes: 0 };
     // While a poll batch is being added to `next` (or adding it failed), `next` must not be sent:
     // a poll batch is never split across deliveries.
     let preparing = false;
@@ -128,7 +130,7 @@ export class SourceWorker {
     const launchNext = (): void => {
       if (!inFlightDone || preparing || stopping || inFlightError !== undefined || next.offsets.length === 0) return;
       const delivery = next;
-      next = { records: [], offsets: [], bytes: 0 };
+      next = { records: [], letters: [], offsets: [], bytes: 0 };
       inFlightDone = false;
       inFlight = this.deliver(delivery).then(
         () => {
@@ -243,7 +245,7 @@ export class SourceWorker {
         if (!raw.topic) input = { ...raw, topic: this.defaultTopic(raw) };
         record = await this.o.transforms.apply(input);
       } catch (err) {
-        await this.deadLetter('source.transform', err, input);
+        await this.deadLetter('source.transform', err, input, into);
         continue;
       }
       if (record === null) {
@@ -260,14 +262,26 @@ export class SourceWorker {
         into.bytes += recordBytes(encoded);
       } catch (err) {
         if (isRetriable(err)) throw err;
-        await this.deadLetter('source.serialize', err, record);
+        await this.deadLetter('source.serialize', err, record, into);
       }
     }
   }
 
-  private async deadLetter(stage: 'source.transform' | 'source.serialize', err: unknown, record: SourceRecord): Promise<void> {
+  /**
+   * Exactly-once, the dead letter joins the delivery (written in its transaction, so a crash neither
+   * loses it nor writes it twice); at-least-once, it is sent at once.
+   */
+  private async deadLetter(stage: 'source.transform' | 'source.serialize', err: unknown, record: SourceRecord, into: Delivery): Promise<void> {
     this.progress.deadLettered++;
-    await this.o.deadLetters.report({ stage, error: err, key: bestEffortBytes(record.key), value: bestEffortBytes(record.value), headers: record.headers });
+    const failure = { stage, error: err, key: bestEffortBytes(record.key), value: bestEffortBytes(record.value), headers: record.headers };
+    if (this.o.delivery !== 'exactly-once') {
+      await this.o.deadLetters.report(failure);
+      return;
+    }
+    const letter = this.o.deadLetters.letter(failure);
+    if (letter === undefined) return;
+    into.letters.push(letter);
+    into.bytes += recordBytes(letter);
   }
 
   private async deliver(d: Delivery): Promise<void> {
@@ -391,6 +405,7 @@ export class SourceWorker {
     try {
       const results: ProduceResult[] = [];
       for (const chunk of chunksOf(d.records, this.o.maxBatchBytes)) results.push(...(await tx.send(chunk)));
+      for (const chunk of chunksOf(d.letters, this.o.maxBatchBytes)) await tx.send(chunk);
       const positionAt = (await tx.send(positionRecords)).find((r) => r.topic === this.o.offsets.topic);
       if (positionAt !== undefined) sent = { marker, results, positionOffset: BigInt(positionAt.baseOffset) };
       await tx.commit();
