@@ -11,6 +11,7 @@ import { avroResolutionIssue } from './registry/avro-compatibility.ts';
 import { normalizeSchemaText } from './registry/model.ts';
 import { RegistryConnection, readSchemaFile, registrySerdeSpec, type RegistrySerdeConfig } from './registry/serde-config.ts';
 import { serdeFailure } from './registry/serde-failure.ts';
+import { OnceCache } from './registry/once-cache.ts';
 import { SubjectIds } from './registry/subject-ids.ts';
 import { frame, HEADER_SIZE, unframe } from './registry/wire-format.ts';
 import { inferSchema } from './schema-inference.ts';
@@ -169,8 +170,7 @@ interface Reader {
 class AvroDeserializer implements Deserializer {
   private readonly connection: RegistryConnection;
   private readonly target: { avro: AvroSchema; type: Type; plain: Type; schema: Schema | undefined } | undefined;
-  private readonly readers = new Map<number, Reader>();
-  private readonly pending = new Map<number, Promise<Reader>>();
+  private readonly readers = new OnceCache<number, Reader>((id) => this.fetch(id));
 
   constructor(private readonly ctx: SerdeContext<AvroSerdeConfig>) {
     this.connection = new RegistryConnection(ctx);
@@ -196,22 +196,13 @@ class AvroDeserializer implements Deserializer {
       throw failure('DESERIALIZATION_FAILED', call, err);
     }
     const reader = this.readers.get(schemaId);
-    if (reader !== undefined) return decode(reader, payload, schemaId, call);
-    return this.load(schemaId).then(
+    if (!(reader instanceof Promise)) return decode(reader, payload, schemaId, call);
+    return reader.then(
       (loaded) => decode(loaded, payload, schemaId, call),
       (err: unknown) => {
         throw failure('DESERIALIZATION_FAILED', call, err);
       },
     );
-  }
-
-  private load(id: number): Promise<Reader> {
-    let pending = this.pending.get(id);
-    if (pending === undefined) {
-      pending = this.fetch(id).finally(() => this.pending.delete(id));
-      this.pending.set(id, pending);
-    }
-    return pending;
   }
 
   private async fetch(id: number): Promise<Reader> {
@@ -228,7 +219,6 @@ class AvroDeserializer implements Deserializer {
       if (issue !== undefined) throw new Error(issue);
       reader = { type: this.target.type, resolver: this.target.type.createResolver(avroType(avro)), schema: this.target.schema };
     }
-    this.readers.set(id, reader);
     return reader;
   }
 }

@@ -10,6 +10,7 @@ import { UnsupportedJsonSchema, jsonSchemaToConnect } from './json-schema-to-con
 import { normalizeSchemaText } from './registry/model.ts';
 import { RegistryConnection, readSchemaFile, registrySerdeSpec, type RegistrySerdeConfig } from './registry/serde-config.ts';
 import { serdeFailure } from './registry/serde-failure.ts';
+import { OnceCache } from './registry/once-cache.ts';
 import { SubjectIds } from './registry/subject-ids.ts';
 import { frame, unframe } from './registry/wire-format.ts';
 import { inferSchema } from './schema-inference.ts';
@@ -151,8 +152,7 @@ class JsonSchemaDeserializer implements Deserializer {
   private readonly reader = new ConnectDataReader({ replaceNullWithDefault: true });
   private readonly validate: ValidateFunction | undefined;
   private readonly fileSchema: Schema | undefined;
-  private readonly readers = new Map<number, Reader>();
-  private readonly pending = new Map<number, Promise<Reader>>();
+  private readonly readers = new OnceCache<number, Reader>((id) => this.fetch(id));
 
   constructor(private readonly ctx: SerdeContext<JsonSchemaSerdeConfig>) {
     this.connection = new RegistryConnection(ctx);
@@ -180,8 +180,8 @@ class JsonSchemaDeserializer implements Deserializer {
       throw failure('DESERIALIZATION_FAILED', call, err);
     }
     const known = this.readers.get(schemaId);
-    if (known !== undefined) return this.read(known, text, call);
-    return this.load(schemaId).then(
+    if (!(known instanceof Promise)) return this.read(known, text, call);
+    return known.then(
       (reader) => this.read(reader, text, call),
       (err: unknown) => {
         throw failure('DESERIALIZATION_FAILED', call, err);
@@ -200,22 +200,11 @@ class JsonSchemaDeserializer implements Deserializer {
     }
   }
 
-  private load(id: number): Promise<Reader> {
-    let pending = this.pending.get(id);
-    if (pending === undefined) {
-      pending = this.fetch(id).finally(() => this.pending.delete(id));
-      this.pending.set(id, pending);
-    }
-    return pending;
-  }
-
   private async fetch(id: number): Promise<Reader> {
     const client = await this.connection.get();
     const text = await client.schemaById(id);
     if (text.schemaType !== 'JSON') throw new Error(`schema ${id} is ${text.schemaType}, not a JSON Schema; read this topic with the matching format`);
-    const reader: Reader = { schema: connectOf(JSON.parse(text.schema) as JsonSchema, this.ctx.logger) };
-    this.readers.set(id, reader);
-    return reader;
+    return { schema: connectOf(JSON.parse(text.schema) as JsonSchema, this.ctx.logger) };
   }
 }
 

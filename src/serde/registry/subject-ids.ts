@@ -1,5 +1,6 @@
 import { subjectName, type SubjectNameStrategy } from '../subject-naming.ts';
 import { RegistryError, RegistryErrorCodes, type SchemaText } from './model.ts';
+import { OnceCache } from './once-cache.ts';
 import type { RegistryConnection } from './serde-config.ts';
 
 export interface SubjectIdsOptions {
@@ -15,8 +16,7 @@ export interface SubjectIdsOptions {
  */
 export class SubjectIds {
   private readonly subjects = new Map<string, string>();
-  private readonly ids = new Map<string, number>();
-  private readonly pending = new Map<string, Promise<number>>();
+  private readonly ids = new OnceCache<string, number>((subject) => this.resolve(subject));
 
   constructor(
     private readonly schema: SchemaText,
@@ -32,25 +32,7 @@ export class SubjectIds {
       subject = subjectName(this.o.strategy, topic, this.o.isKey, this.recordName);
       this.subjects.set(topic, subject);
     }
-    const known = this.ids.get(subject);
-    if (known !== undefined) return known;
-    let pending = this.pending.get(subject);
-    if (pending === undefined) {
-      const s = subject;
-      pending = this.resolve(s).then(
-        (id) => {
-          this.ids.set(s, id);
-          this.pending.delete(s);
-          return id;
-        },
-        (err: unknown) => {
-          this.pending.delete(s);
-          throw err;
-        },
-      );
-      this.pending.set(subject, pending);
-    }
-    return pending;
+    return this.ids.get(subject);
   }
 
   private async resolve(subject: string): Promise<number> {
