@@ -332,3 +332,22 @@ export function positions(v: Verdict): string {
 export function lastError(tail: string): string {
   return tail.split('\n').filter((l) => l.includes('failed:')).pop()?.slice(0, 300) ?? '(no error line)';
 }
+
+/** What one chaos test started; `releaseChaos` stops it all after the test, whatever state it is in. */
+export interface ChaosResources {
+  db?: PostgresDatabase;
+  pool?: ProcessPool;
+  dir?: { path: string; cleanup(): Promise<void> };
+  /** Stops the broker the test started itself, if any (data included). */
+  stopBroker?: () => Promise<void>;
+  stopStatus?: () => void;
+}
+
+/** Processes first (they use everything else), then the broker, the database and the files. */
+export async function releaseChaos(res: ChaosResources): Promise<void> {
+  res.stopStatus?.();
+  await res.pool?.killAll();
+  await res.stopBroker?.();
+  await res.db?.drop();
+  await res.dir?.cleanup();
+}

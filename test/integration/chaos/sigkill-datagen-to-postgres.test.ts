@@ -1,6 +1,6 @@
 import { randomInt } from 'node:crypto';
 import { afterEach, describe, expect, inject, it } from 'vitest';
-import { startKafka, type KafkaHarness } from '../../harness/kafka.ts';
+import { startKafka } from '../../harness/kafka.ts';
 import { uniqueName } from '../../harness/names.ts';
 import { createDatabase, type PostgresDatabase } from '../../harness/postgres.ts';
 import { tempDir } from '../runtime/support.ts';
@@ -26,7 +26,9 @@ import {
   verify,
   waitForRows,
   writeChaosPipeline,
+  releaseChaos,
   type ChaosPipeline,
+  type ChaosResources,
 } from './chaos-run.ts';
 import { ProcessPool } from './process-pool.ts';
 
@@ -59,21 +61,9 @@ const AIM_MS = envInt('TRIBUTARY_CHAOS_AIM_MS', 1_500);
 /** After the last disruption: time for the source to finish and the sinks to drain (a killed member holds its partitions for the 6 s session timeout). */
 const RECOVERY_MS = envInt('TRIBUTARY_CHAOS_RECOVERY_MS', 120_000);
 
-interface Resources {
-  db?: PostgresDatabase;
-  pool?: ProcessPool;
-  dir?: Awaited<ReturnType<typeof tempDir>>;
-  kafka?: KafkaHarness;
-  stopStatus?: () => void;
-}
-
-let res: Resources = {};
+let res: ChaosResources = {};
 afterEach(async () => {
-  res.stopStatus?.();
-  await res.pool?.killAll();
-  await res.db?.drop();
-  await res.dir?.cleanup();
-  await res.kafka?.stop();
+  await releaseChaos(res);
   res = {};
 });
 
@@ -148,8 +138,8 @@ describe('SIGKILL chaos: datagen -> Kafka -> 3 PostgreSQL sink processes, exactl
     async () => {
       const started = Date.now();
       const random = seededRandom(SEED + 1);
-      res.kafka = await startKafka({ kinds: ['jars'] });
-      const kafka = res.kafka;
+      const kafka = await startKafka({ kinds: ['jars'] });
+      res.stopBroker = () => kafka.stop();
       const phaseMs = (BROKER_KILLS + 1) * 4 * INTERVAL_MS;
       const rate = Math.max(50, Math.ceil(BROKER_ROWS / (phaseMs / 1000)));
       const { p, pool, db } = await setUp(kafka.brokers, BROKER_ROWS, rate, 'chaos_broker');

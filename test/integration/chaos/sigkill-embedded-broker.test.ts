@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { EmbeddedBrokerProcess } from '../../harness/embedded-broker-process.ts';
 import { uniqueName } from '../../harness/names.ts';
-import { createDatabase, type PostgresDatabase } from '../../harness/postgres.ts';
+import { createDatabase } from '../../harness/postgres.ts';
 import { tempDir } from '../runtime/support.ts';
 import {
   createOrdersTable,
@@ -21,6 +21,8 @@ import {
   verify,
   waitForRows,
   writeChaosPipeline,
+  releaseChaos,
+  type ChaosResources,
 } from './chaos-run.ts';
 import { ProcessPool } from './process-pool.ts';
 
@@ -55,21 +57,9 @@ const SHARE_TIMEOUT_MS = 30_000;
 const LOG_DIR = process.env.TRIBUTARY_CHAOS_LOG_DIR;
 const VERBOSE = process.env.TRIBUTARY_CHAOS_VERBOSE === '1';
 
-interface Resources {
-  db?: PostgresDatabase;
-  pool?: ProcessPool;
-  dir?: Awaited<ReturnType<typeof tempDir>>;
-  broker?: EmbeddedBrokerProcess;
-  stopStatus?: () => void;
-}
-
-let res: Resources = {};
+let res: ChaosResources = {};
 afterEach(async () => {
-  res.stopStatus?.();
-  await res.pool?.killAll();
-  await res.broker?.kill();
-  await res.db?.drop();
-  await res.dir?.cleanup();
+  await releaseChaos(res);
   res = {};
 });
 
@@ -85,8 +75,8 @@ describe('SIGKILL chaos on the embedded broker: datagen -> tributary broker -> 3
       const random = seededRandom(SEED + 2);
       res.dir = await tempDir('tributary-chaos-embedded');
       const logDir = LOG_DIR === undefined || LOG_DIR === '' ? undefined : LOG_DIR;
-      res.broker = await EmbeddedBrokerProcess.start({ dataDir: join(res.dir.path, 'broker-data'), logFile: logDir === undefined ? undefined : join(logDir, 'broker.log') });
-      const broker = res.broker;
+      const broker = await EmbeddedBrokerProcess.start({ dataDir: join(res.dir.path, 'broker-data'), logFile: logDir === undefined ? undefined : join(logDir, 'broker.log') });
+      res.stopBroker = () => broker.kill();
       note(started, `broker pid ${broker.pid()} listening on ${broker.brokers.join(',')}`);
 
       const rate = Math.max(50, Math.ceil(ROWS / (PHASE_MS / 1000)));
