@@ -13,6 +13,9 @@ export interface OffsetEntry {
 /** Name of the compacted topic holding every pipeline's source positions (Connect's offset.storage.topic). */
 export const DEFAULT_OFFSETS_TOPIC = 'tributary-offsets';
 
+/** The partition every position record is written to: one partition keeps a pipeline's positions in order. */
+export const POSITIONS_PARTITION = 0;
+
 /**
  * Header on every position record naming the delivery that wrote it. After a transaction whose
  * outcome is unknown (the broker went away during EndTxn), the worker reads the positions back and
@@ -94,7 +97,7 @@ export class SourceOffsetStore {
   toRecords(entries: OffsetEntry[], marker?: string): ProduceRecord[] {
     return entries.map((e) => ({
       topic: this.topic,
-      partition: 0,
+      partition: POSITIONS_PARTITION,
       key: Buffer.from(this.keyOf(e.sourcePartition)),
       value: Buffer.from(JSON.stringify(e.sourceOffset)),
       ...(marker === undefined ? {} : { headers: [{ key: DELIVERY_HEADER, value: Buffer.from(marker) }] }),

@@ -8,7 +8,7 @@ import type { SourceTask } from '../sdk/source.ts';
 import type { DeadLetterReporter } from './dead-letter.ts';
 import type { RecordCodec } from './record-codec.ts';
 import { withRetry, type RetryPolicy } from './retry.ts';
-import { lastOffsets, type OffsetEntry, type SourceOffsetStore } from './source-offsets.ts';
+import { lastOffsets, POSITIONS_PARTITION, type OffsetEntry, type SourceOffsetStore } from './source-offsets.ts';
 import type { TopicEnsurer } from './topic-ensurer.ts';
 import { compileTopicTemplate, type TopicResolver } from './topic-template.ts';
 
@@ -95,9 +95,10 @@ export class SourceWorker {
   private producerSuspect = false;
   /**
    * Set when the last failed attempt had sent every record and its positions and only the commit
-   * failed: the delivery it belongs to and where its position record landed. See `leftOpenByKafka`.
+   * failed: where its records and its position record landed. See `leftOpenByKafka`. Always the
+   * current delivery's: a delivery is retried until it succeeds or the worker stops.
    */
-  private inDoubt: { marker: string; results: ProduceResult[]; positionOffset: bigint } | undefined;
+  private inDoubt: { results: ProduceResult[]; positionOffset: bigint } | undefined;
 
   constructor(private readonly o: SourceWorkerOptions) {
     this.defaultTopic = compileTopicTemplate(o.defaultTopic);
@@ -353,7 +354,7 @@ export class SourceWorker {
     await admin.connect();
     try {
       while (clock.now() < deadline) {
-        const lso = BigInt((await admin.fetchTopicOffsets(this.o.offsets.topic)).find((p) => p.partition === 0)?.high ?? '0');
+        const lso = BigInt((await admin.fetchTopicOffsets(this.o.offsets.topic)).find((p) => p.partition === POSITIONS_PARTITION)?.high ?? '0');
         if (lso > positionOffset) return false;
         if (lso === positionOffset) {
           atOursSince ??= clock.now();
@@ -386,7 +387,7 @@ export class SourceWorker {
         this.o.logger.info({ delivery: marker, records: d.records.length }, 'the failed transaction had committed; not sending it again');
         return;
       }
-      if (doubt?.marker === marker && (await this.leftOpenByKafka(doubt.positionOffset))) {
+      if (doubt !== undefined && (await this.leftOpenByKafka(doubt.positionOffset))) {
         this.noteLastDelivery(doubt.results);
         this.o.logger.warn(
           { delivery: marker, records: d.records.length, positionOffset: doubt.positionOffset.toString() },
@@ -401,13 +402,13 @@ export class SourceWorker {
       this.producerSuspect = true;
       throw err;
     });
-    let sent: { marker: string; results: ProduceResult[]; positionOffset: bigint } | undefined;
+    let sent: { results: ProduceResult[]; positionOffset: bigint } | undefined;
     try {
       const results: ProduceResult[] = [];
       for (const chunk of chunksOf(d.records, this.o.maxBatchBytes)) results.push(...(await tx.send(chunk)));
       for (const chunk of chunksOf(d.letters, this.o.maxBatchBytes)) await tx.send(chunk);
       const positionAt = (await tx.send(positionRecords)).find((r) => r.topic === this.o.offsets.topic);
-      if (positionAt !== undefined) sent = { marker, results, positionOffset: BigInt(positionAt.baseOffset) };
+      if (positionAt !== undefined) sent = { results, positionOffset: BigInt(positionAt.baseOffset) };
       await tx.commit();
       this.noteLastDelivery(results);
     } catch (err) {
